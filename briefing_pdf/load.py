@@ -1,0 +1,372 @@
+"""Read issue and brand files (YAML or JSON) into validated models.
+
+The loader keeps the position of every key and value, so each problem can be
+reported as ``file:line:col: field.path: message``. It composes the YAML node
+graph with PyYAML's *safe* machinery and builds plain Python data itself:
+
+* no tag outside the YAML core schema is ever constructed (``!!python/...``
+  is an error, not code execution);
+* aliases are expanded under a node budget, so "billion laughs" documents and
+  recursive anchors are refused in milliseconds instead of eating memory;
+* timestamps stay strings, so pydantic reports impossible dates like any
+  other field error.
+
+This module never imports ReportLab: validating content must stay fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import BriefingError, Problem
+from .model import Brand, Issue
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[Any, ...]
+
+#: Upper bound on values built from one document (aliases count each time).
+NODE_BUDGET = 200_000
+MAX_DEPTH = 64
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_CORE = "tag:yaml.org,2002:"
+
+
+@dataclass
+class SourceMap:
+    """Positions (1-based line, column) of values and keys by field path."""
+
+    file: str
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Position of ``loc``, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while True:
+            if loc in self.values:
+                return self.values[loc]
+            if not loc:
+                return (None, None)
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, col = self.locate(loc, key=key)
+        return Problem(message, self.file, line, col, format_loc(loc))
+
+
+@dataclass
+class Loaded(typing.Generic[M]):
+    """A validated model together with where it came from."""
+
+    model: M
+    path: Path
+    source: SourceMap
+
+
+def format_loc(loc: Loc) -> str:
+    """``("topics", 1, "sources", 0, "url")`` → ``topics[1].sources[0].url``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, or a BriefingError that says what is wrong with it."""
+    try:
+        if path.is_dir():
+            raise BriefingError.single("is a directory, expected an issue file", file=display)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BriefingError.single(f"file is too large ({size} bytes)", file=display)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefingError.single("file not found", file=display) from None
+    except PermissionError:
+        raise BriefingError.single("file is not readable (permission denied)", file=display) from None
+    except OSError as exc:
+        raise BriefingError.single(f"cannot read file: {exc.strerror}", file=display) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        bad = data[exc.start]
+        raise BriefingError.single(
+            f"file is not UTF-8: byte 0x{bad:02X} at byte offset {exc.start} cannot be decoded; "
+            "save the file as UTF-8", file=display, line=line, column=col) from None
+    return text.removeprefix("\ufeff")
+
+
+def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}"
+    if context and "while" not in context:
+        message += f" ({context})"
+    hint = ""
+    if "'\\t'" in problem or "\t" in problem:
+        hint = "YAML does not allow tabs for indentation; indent with spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be quoted, e.g. title: \"Gas: the outlook\""
+    elif "could not find expected ':'" in problem:
+        hint = "a key is missing its ':' or the indentation is off"
+    elif "found undefined alias" in problem:
+        hint = "'*' starts an alias in YAML; quote text that begins with '*'"
+    elif "found character '@'" in problem or "found character '`'" in problem:
+        hint = "quote values that begin with '@' or '`'"
+    elif "expected <block end>" in problem:
+        hint = "check the indentation of this line against the lines above"
+    elif "found unknown escape character" in problem:
+        hint = "in double quotes a backslash starts an escape; use single quotes or '\\\\'"
+    if hint:
+        message += f"; hint: {hint}"
+    return Problem(message, display, line, col)
+
+
+class _Builder:
+    """Turns a composed YAML node graph into plain data plus a SourceMap."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.budget = NODE_BUDGET
+        self.scalars = yaml.constructor.SafeConstructor()
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, loc: Loc = (), depth: int = 0) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > MAX_DEPTH:
+            raise BriefingError.single(
+                "document is too large or too deeply nested (recursive or exploding aliases?); "
+                f"at most {NODE_BUDGET} values and {MAX_DEPTH} levels are accepted",
+                file=self.source.file, line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+        mark = node.start_mark
+        self.source.values.setdefault(loc, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _CORE + "seq":
+                return self._bad_tag(node, loc)
+            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> Any:
+        if node.tag != _CORE + "map":
+            return self._bad_tag(node, loc)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(self.source.problem(loc, "keys must be plain names, not lists or mappings"))
+                continue
+            key = key_node.value
+            if key in out:
+                first = self.source.keys.get(loc + (key,), (None, None))[0]
+                self.problems.append(Problem(
+                    f"duplicate key '{key}' (first given on line {first})", self.source.file,
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_loc(loc + (key,))))
+                continue
+            self.source.keys[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, loc + (key,), depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        tag = node.tag
+        if tag in (_CORE + "str", _CORE + "timestamp", _CORE + "binary") or node.style in ("'", '"', "|", ">"):
+            return node.value
+        if tag == _CORE + "int":
+            return self.scalars.construct_yaml_int(node)
+        if tag == _CORE + "float":
+            return self.scalars.construct_yaml_float(node)
+        if tag == _CORE + "bool":
+            return self.scalars.construct_yaml_bool(node)
+        if tag == _CORE + "null":
+            return None
+        return self._bad_tag(node, loc)
+
+    def _bad_tag(self, node: yaml.Node, loc: Loc) -> None:
+        tag = node.tag.replace(_CORE, "!!")
+        self.problems.append(self.source.problem(
+            loc, f"YAML tag '{tag}' is not allowed; write plain text, lists and mappings"))
+        return None
+
+
+def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[Any, SourceMap]:
+    """Plain data and positions from YAML or JSON text."""
+    source = SourceMap(display)
+    if is_json:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BriefingError.single(f"JSON syntax error: {exc.msg}", file=display,
+                                       line=exc.lineno, column=exc.colno) from None
+        try:  # JSON is YAML: compose it again only to learn positions.
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            if node is not None:
+                _Builder(source).build(node)
+        except (yaml.YAMLError, BriefingError, RecursionError):
+            source.values = {(): (1, 1)}
+        return data, source
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise BriefingError([_yaml_problem(exc, display)]) from None
+    except RecursionError:
+        raise BriefingError.single("document is nested too deeply", file=display) from None
+    if node is None:
+        return None, source
+    builder = _Builder(source)
+    data = builder.build(node)
+    if builder.problems:
+        raise BriefingError(builder.problems)
+    return data, source
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class (or list item type) inside Optional/Annotated/list."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    current: Any = root
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            if typing.get_origin(current) is not list or not args:
+                return None
+            current = args[0]
+        else:
+            if not (isinstance(current, type) and issubclass(current, BaseModel)):
+                return None
+            info = current.model_fields.get(part)
+            if info is None:
+                return None
+            current = info.annotation
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    return repr(value) if not isinstance(value, str) else f"'{value}'"
+
+
+def _message(error: dict, root: type[BaseModel]) -> tuple[str, bool]:
+    """A user-facing message for one pydantic error, and whether it is about a key."""
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return "required field is missing", False
+    if kind == "extra_forbidden":
+        model = _model_at(root, loc[:-1])
+        allowed = list(model.model_fields) if model else []
+        message = f"unknown key '{name}'"
+        near = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        if near:
+            message += f" (did you mean '{near[0]}'?)"
+        elif allowed:
+            message += f"; expected one of: {', '.join(allowed)}"
+        return message, True
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        reason = error.get("ctx", {}).get("error", "")
+        return (f"expected a date as YYYY-MM-DD (e.g. 2026-03-12), got {_kind(value)}"
+                + (f": {reason}" if reason else "")), False
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        what = "language" if name == "language" else "value"
+        return f"unsupported {what} {_kind(value)}; expected {expected}", False
+    if kind == "string_type":
+        return f"expected text, got {_kind(value)}", False
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), got {_kind(value)}", False
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        model = _model_at(root, loc)
+        fields = f" with keys {', '.join(model.model_fields)}" if model else ""
+        return f"expected a mapping{fields}, got {_kind(value)}", False
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, "), False
+    if kind == "too_short":
+        return f"must have at least {error.get('ctx', {}).get('min_length', 1)} entry", False
+    return f"{error['msg']}, got {_kind(value)}", False
+
+
+def validate(data: Any, model: type[M], source: SourceMap) -> M:
+    """Validate plain data against ``model``; all problems at once, with positions."""
+    if data is None:
+        raise BriefingError.single(
+            f"the file is empty; expected {_what(model)}",
+            file=source.file, line=1, column=1)
+    if not isinstance(data, dict):
+        line, col = source.locate(())
+        raise BriefingError.single(
+            f"expected a mapping ({_what(model)}) at the top level, got {_kind(data) if not isinstance(data, (str, int, float)) else 'a single value'}",
+            file=source.file, line=line or 1, column=col or 1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            message, is_key = _message(error, model)
+            problems.append(source.problem(error["loc"], message, key=is_key))
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+        raise BriefingError(problems) from None
+
+
+def _what(model: type[BaseModel]) -> str:
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    article = "an" if model.__name__[0] in "AEIOU" else "a"
+    return f"{article} {model.__name__.lower()} file: " + ", ".join(required)
+
+
+def load_model(path: Path | str, model: type[M], display: str | None = None) -> Loaded[M]:
+    """Read, parse and validate one file."""
+    path = Path(path)
+    display = display or str(path)
+    text = read_text(path, display)
+    data, source = parse_document(text, display, is_json=path.suffix.lower() == ".json")
+    return Loaded(validate(data, model, source), path, source)
+
+
+def load_issue(path: Path | str, display: str | None = None) -> Loaded[Issue]:
+    return load_model(path, Issue, display)
+
+
+def load_brand(path: Path | str, display: str | None = None) -> Loaded[Brand]:
+    return load_model(path, Brand, display)
