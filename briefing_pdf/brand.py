@@ -1,0 +1,234 @@
+"""The house style: brand file, built-in labels, dates, colours and type.
+
+A :class:`Theme` is everything layout needs to know about the look of one
+issue, resolved once: colours, checked fonts, labels in the issue's language,
+the design values of the house style (sizes, spacing) and the imprint. Layout
+code receives it explicitly; nothing here reads an issue's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import BriefingError
+from .fonts import FontSet, load_fontset
+from .load import Loaded, SourceMap, load_brand, parse_document, validate
+from .model import Brand, Imprint, Issue
+
+LABELS: dict[str, dict[str, str]] = {
+    "de": {
+        "contents": "INHALT",
+        "top_story": "TOP THEMA",
+        "metrix": "METRIX",
+        "topics": "THEMEN",
+        "facts": "Die Fakten:",
+        "outlook": "Der Blick nach vorn:",
+        "analysis": "{name}-Analyse:",
+        "sources": "Medienberichte und Quellen:",
+        "source": "Quelle",
+        "digest": "{NAME} DIGEST",
+        "podcasts": "UNSERE NEUESTEN PODCASTS",
+        "imprint": "IMPRESSUM",
+        "publisher": "Herausgeber",
+        "phone": "Tel.",
+        "email": "E-Mail",
+        "web": "Web",
+        "page": "Seite",
+    },
+    "en": {
+        "contents": "CONTENTS",
+        "top_story": "TOP STORY",
+        "metrix": "METRIX",
+        "topics": "TOPICS",
+        "facts": "The facts:",
+        "outlook": "Looking ahead:",
+        "analysis": "{name} analysis:",
+        "sources": "Media reports and sources:",
+        "source": "Source",
+        "digest": "{NAME} DIGEST",
+        "podcasts": "OUR LATEST PODCASTS",
+        "imprint": "IMPRINT",
+        "publisher": "Publisher",
+        "phone": "Phone",
+        "email": "E-mail",
+        "web": "Web",
+        "page": "Page",
+    },
+}
+
+MONTHS = {
+    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+}
+
+
+def long_date(date: dt.date, lang: str) -> str:
+    """"30. Januar 2025" / "30 January 2025"."""
+    month = MONTHS[lang][date.month - 1]
+    return f"{date.day}. {month} {date.year}" if lang == "de" else f"{date.day} {month} {date.year}"
+
+
+def masthead_date(date: dt.date, lang: str) -> str:
+    """"30. JANUAR 2025" / "30 JANUARY 2025"."""
+    return long_date(date, lang).upper()
+
+
+def short_date(date: dt.date, lang: str) -> str:
+    """"(20.01.2025)" / "(20 Jan 2025)"."""
+    if lang == "de":
+        return f"({date.day:02d}.{date.month:02d}.{date.year})"
+    return f"({date.day} {MONTHS['en'][date.month - 1][:3]} {date.year})"
+
+
+@dataclass(frozen=True)
+class Colors:
+    primary: str
+    accent: str
+    text: str
+    muted: str
+    tint: str  # primary at ~8 % on white: the analysis callout's background
+
+
+def _tint(hex_color: str, amount: float = 0.08) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 - (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+@dataclass(frozen=True)
+class Design:
+    """The measures of the house style (design brief), in points unless noted."""
+
+    margin_inside_mm: float = 18
+    margin_outside_mm: float = 18
+    margin_top_mm: float = 20
+    margin_bottom_mm: float = 22
+    gutter_mm: float = 7
+    masthead_mm: float = 55
+    body_size: float = 9.5
+    body_leading: float = 12.5
+    para_space: float = 4
+    title_size: float = 15
+    title_leading: float = 18
+    title_before: float = 10
+    title_after: float = 6
+    band_size: float = 7.5
+    band_padding: float = 4
+    band_tracking: float = 1
+    list_size: float = 8
+    list_leading: float = 10.5
+    footer_size: float = 7.5
+    metrix_size: float = 54
+    callout_padding: float = 8
+    callout_rule: float = 3
+
+
+@dataclass
+class Theme:
+    """Everything about the look of one issue, resolved."""
+
+    brand: Brand
+    lang: str
+    colors: Colors
+    fonts: FontSet
+    labels: dict[str, str]
+    design: Design = field(default_factory=Design)
+    logo: Path | None = None
+    imprint: Imprint | None = None
+    series: str = ""
+
+    def label(self, key: str) -> str:
+        return self.labels[key]
+
+
+def default_brand_text() -> str:
+    return resources.files("briefing_pdf.data").joinpath("default.brand.yaml").read_text("utf-8")
+
+
+def _default_brand() -> Loaded[Brand]:
+    display = "<built-in default brand>"
+    data, source = parse_document(default_brand_text(), display)
+    return Loaded(validate(data, Brand, source), Path("."), source)
+
+
+def resolve_labels(brand: Brand, lang: str) -> dict[str, str]:
+    labels = dict(LABELS[lang])
+    labels.update(brand.labels.get(lang, {}))
+    return {k: v.replace("{name}", brand.name).replace("{NAME}", brand.name.upper()) for k, v in labels.items()}
+
+
+def brand_for(issue: Loaded[Issue], override: Path | None = None) -> Loaded[Brand]:
+    """The brand an issue uses: ``--brand``, else the issue's ``brand:``, else the default."""
+    if override is not None:
+        return load_brand(override)
+    if issue.model.brand:
+        path = (issue.path.parent / issue.model.brand)
+        if not path.is_file():
+            raise BriefingError([issue.source.problem(("brand",), f"brand file not found: {path}")])
+        return load_brand(path)
+    return _default_brand()
+
+
+def _relocate(exc: BriefingError, source: SourceMap, prefix: tuple) -> BriefingError:
+    """Give problems found in a brand's referenced files the brand file's positions."""
+    problems = []
+    for p in exc.problems:
+        loc = prefix + tuple(_parse_path(p.path))
+        problems.append(source.problem(loc, p.message))
+    return BriefingError(problems)
+
+
+def _parse_path(path: str) -> list:
+    out: list = []
+    for part in path.replace("]", "").split("."):
+        name, *indices = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i) for i in indices)
+    return out
+
+
+def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
+    """Resolve the brand for one issue; checks fonts, logo and imprint."""
+    model = brand.model
+    base = brand.path.parent if brand.source.file != "<built-in default brand>" else None
+    try:
+        fonts = load_fontset(model.fonts.model_dump(), base, brand.source.file)
+    except BriefingError as exc:
+        raise _relocate(exc, brand.source, ()) from None
+    logo = None
+    if model.logo:
+        logo = (base or Path(".")) / model.logo
+        problem = _logo_problem(logo)
+        if problem:
+            raise BriefingError([brand.source.problem(("logo",), problem)])
+    c = model.colors
+    colors = Colors(c.primary, c.accent, c.text, c.muted, _tint(c.primary))
+    return Theme(
+        brand=model, lang=issue.language, colors=colors, fonts=fonts,
+        labels=resolve_labels(model, issue.language), logo=logo,
+        imprint=issue.imprint or model.imprint,
+        series=issue.series or model.series or model.name,
+    )
+
+
+def _logo_problem(path: Path) -> str | None:
+    if not path.is_file():
+        return f"logo file not found: {path}"
+    suffix = path.suffix.lower()
+    if suffix not in (".svg", ".png"):
+        return f"logo must be an SVG or PNG file, got '{path.name}'"
+    try:
+        head = path.read_bytes()[:512]
+    except OSError as exc:
+        return f"logo file is not readable: {exc.strerror}"
+    if suffix == ".png" and not head.startswith(b"\x89PNG"):
+        return f"logo {path.name} is not a PNG image"
+    if suffix == ".svg" and b"<svg" not in path.read_bytes()[:4096].lower():
+        return f"logo {path.name} is not an SVG image"
+    return None

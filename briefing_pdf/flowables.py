@@ -1,0 +1,280 @@
+"""ReportLab flowables the briefing layout needs and platypus lacks.
+
+Each one is small and does one thing:
+
+* :class:`SectionBand` — the white-on-primary label band (TOP THEMA, …);
+* :class:`Marker` — records the page of a heading, sets its bookmark and
+  outline entry (works inside any container, because it acts when drawn);
+* :class:`KeepWithLines` — a heading that moves with the first lines of
+  what follows, instead of ReportLab's keepWithNext that drags the whole
+  paragraph along or strands the heading;
+* :class:`Callout` — a tinted box with a rule on the left that splits
+  across columns and pages (a one-cell Table cannot);
+* :class:`ContentsEntry` — one contents line with dot leaders, a page number
+  and a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.flowables import Spacer
+
+
+@dataclass
+class PageRegistry:
+    """Pages where headings were drawn, filled while a layout pass draws."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    outline: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+class Marker(Flowable):
+    """Zero-size flowable: bookmark + outline entry + page record at its place."""
+
+    def __init__(self, key: str, title: str, level: int, registry: PageRegistry) -> None:
+        super().__init__()
+        self.key, self.title, self.level, self.registry = key, title, level, registry
+        self.width = self.height = 0
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.bookmarkHorizontal(self.key, 0, 0)
+        canvas.addOutlineEntry(self.title, self.key, self.level, closed=False)
+        self.registry.pages[self.key] = canvas.getPageNumber()
+        self.registry.outline.append((self.key, self.title, self.level))
+
+
+class SectionBand(Flowable):
+    """Column-wide band with a letter-spaced caps label, white on the primary colour."""
+
+    def __init__(self, label: str, font: str, size: float, color: str, padding: float,
+                 tracking: float, space_before: float = 0, space_after: float = 6,
+                 marker: Marker | None = None, fallback=None) -> None:
+        super().__init__()
+        self.label, self.font, self.size = label, font, size
+        self.color, self.padding, self.tracking = color, padding, tracking
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.marker = marker
+        self.fallback = fallback  # callable(text) -> list[(font, chunk)]
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self.height = self.size + 2 * self.padding
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        if self.marker is not None:
+            self.marker.canv = c
+            c.saveState()
+            c.translate(0, self.height)
+            self.marker.draw()
+            c.restoreState()
+        c.saveState()
+        c.setFillColor(HexColor(self.color))
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        c.setFillColor(HexColor("#FFFFFF"))
+        text = c.beginText(self.padding * 1.5, self.padding + self.size * 0.22)
+        text.setCharSpace(self.tracking)
+        for font, chunk in (self.fallback(self.label) if self.fallback else [(self.font, self.label)]):
+            text.setFont(font or self.font, self.size)
+            text.textOut(chunk)
+        c.drawText(text)
+        c.restoreState()
+
+
+class KeepWithLines(Flowable):
+    """A heading kept together with at least ``lines`` lines of the next flowable.
+
+    If heading plus those lines do not fit, the whole group moves on (split
+    returns nothing); otherwise the next flowable is split below the heading.
+    This avoids both stranded headings and the empty column ReportLab's
+    keepWithNext leaves when the following paragraph is long.
+    """
+
+    def __init__(self, head: list[Flowable], follower: Flowable, lines: int = 2, min_height: float = 0) -> None:
+        super().__init__()
+        self.head, self.follower, self.lines = head, follower, lines
+        self.min_height = min_height  # height of `lines` lines of the follower
+
+    def _head_height(self, width: float) -> float:
+        total = 0.0
+        for i, f in enumerate(self.head):
+            _, h = f.wrap(width, 1e6)
+            total += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+        return total
+
+    def getSpaceBefore(self):
+        return self.head[0].getSpaceBefore() if self.head else 0
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        head = self._head_height(availWidth)
+        _, h = self.follower.wrap(availWidth, max(availHeight - head, 1))
+        self.height = head + self.follower.getSpaceBefore() + h
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        head = self._head_height(availWidth)
+        room = availHeight - head - self.follower.getSpaceBefore()
+        if room < self.min_height - 0.01:
+            return []
+        self.follower.wrap(availWidth, room)
+        parts = self.follower.split(availWidth, room)
+        if not parts:
+            return []
+        return [*self.head, *parts]
+
+    def draw(self) -> None:  # pragma: no cover - frames draw the split parts
+        y = self.height
+        for i, f in enumerate([*self.head, self.follower]):
+            w, h = f.wrap(self.width, y)
+            y -= (f.getSpaceBefore() if i else 0) + h
+            f.drawOn(self.canv, 0, y)
+            y -= f.getSpaceAfter()
+
+
+class Callout(Flowable):
+    """Tinted box with an accent rule on the left; splits across columns and pages."""
+
+    def __init__(self, content: list[Flowable], tint: str, rule_color: str, padding: float,
+                 rule_width: float, first: bool = True, last: bool = True,
+                 space_before: float = 6, space_after: float = 6, min_lines_height: float = 25) -> None:
+        super().__init__()
+        self.content = content
+        self.tint, self.rule_color = tint, rule_color
+        self.padding, self.rule_width = padding, rule_width
+        self.first, self.last = first, last
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.min_lines_height = min_lines_height
+        self._sizes: list[tuple[float, float]] = []
+
+    def _pad_top(self) -> float:
+        return self.padding if self.first else self.padding * 0.5
+
+    def _pad_bottom(self) -> float:
+        return self.padding if self.last else self.padding * 0.5
+
+    def _inner_width(self, width: float) -> float:
+        return width - self.rule_width - 2 * self.padding
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        inner = self._inner_width(availWidth)
+        self._sizes = []
+        total = self._pad_top() + self._pad_bottom()
+        for i, f in enumerate(self.content):
+            w, h = f.wrap(inner, 1e6)
+            self._sizes.append((w, h))
+            total += h + (f.getSpaceBefore() if i else 0) + (f.getSpaceAfter() if i < len(self.content) - 1 else 0)
+        self.height = total
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        inner = self._inner_width(availWidth)
+        room = availHeight - self._pad_top() - self.padding * 0.5
+        if room < self.min_lines_height:
+            return []
+        taken: list[Flowable] = []
+        rest = list(self.content)
+        used = 0.0
+        while rest:
+            f = rest[0]
+            gap = f.getSpaceBefore() if taken else 0
+            _, h = f.wrap(inner, room - used - gap)
+            if used + gap + h <= room:
+                taken.append(rest.pop(0))
+                used += gap + h + f.getSpaceAfter()
+                continue
+            parts = f.split(inner, room - used - gap) if room - used - gap > 0 else []
+            if parts and len(parts) > 1:
+                taken.append(parts[0])
+                rest = list(parts[1:]) + rest[1:]
+            break
+        if not taken:
+            return []
+        if not rest:
+            return [self]
+        kw = dict(tint=self.tint, rule_color=self.rule_color, padding=self.padding,
+                  rule_width=self.rule_width, min_lines_height=self.min_lines_height)
+        head = Callout(taken, first=self.first, last=False, space_before=self.spaceBefore, space_after=0, **kw)
+        tail = Callout(rest, first=False, last=self.last, space_before=0, space_after=self.spaceAfter, **kw)
+        return [head, tail]
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColor(HexColor(self.tint))
+        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        c.setFillColor(HexColor(self.rule_color))
+        c.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1)
+        c.restoreState()
+        inner = self._inner_width(self.width)
+        y = self.height - self._pad_top()
+        x = self.rule_width + self.padding
+        for i, f in enumerate(self.content):
+            w, h = f.wrap(inner, 1e6)
+            if i:
+                y -= f.getSpaceBefore()
+            y -= h
+            f.drawOn(c, x, y)
+            y -= f.getSpaceAfter()
+
+
+class ContentsEntry(Flowable):
+    """A contents line: text, dot leaders, right-aligned page number; all of it a link."""
+
+    def __init__(self, paragraph: Paragraph, page: str, key: str, font: str, size: float,
+                 color: str, number_width: float, space_before: float = 3) -> None:
+        super().__init__()
+        self.paragraph, self.page, self.key = paragraph, page, key
+        self.font, self.size, self.color = font, size, color
+        self.number_width = number_width
+        self.spaceBefore = space_before
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        self.text_width = availWidth - self.number_width - 6
+        _, self.height = self.paragraph.wrap(self.text_width, availHeight)
+        return self.width, self.height
+
+    def _last_line_end(self) -> float:
+        """x where the entry's last line of text ends (ReportLab's extraSpace is the slack)."""
+        last = self.paragraph.blPara.lines[-1]
+        extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
+        return self.text_width - extra
+
+    def draw(self) -> None:
+        c = self.canv
+        para = self.paragraph
+        para.drawOn(c, 0, 0)
+        n = len(para.blPara.lines)
+        baseline = self.height - para.style.fontSize - (n - 1) * para.style.leading
+        start = self._last_line_end() + 4
+        end = self.width - self.number_width - 3
+        c.saveState()
+        c.setFillColor(HexColor(self.color))
+        dot = stringWidth(".", self.font, self.size)
+        step = self.size * 0.45
+        count = int((end - start) // step)
+        if count > 0:
+            leader = c.beginText(end - count * step, baseline)
+            leader.setFont(self.font, self.size)
+            leader.setCharSpace(step - dot)
+            leader.textOut("." * count)
+            c.drawText(leader)
+        c.setFont(self.font, self.size)
+        c.drawRightString(self.width, baseline, self.page)
+        c.restoreState()
+        c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+def spacer(height: float) -> Spacer:
+    return Spacer(1, height)

@@ -1,0 +1,195 @@
+"""Fonts: find, check, register and fall back.
+
+ReportLab silently draws a character its font lacks as glyph 0 (a blank box).
+We never let that happen: every font's character map is read with fontTools,
+each run of characters the main face lacks is set in the first fallback font
+that has them, and a character that no configured font has is reported before
+layout starts (see :func:`briefing_pdf.text.check_glyphs`).
+
+Parsed fonts are cached per process, so folder builds and ``watch`` pay the
+parsing cost (the CJK font alone is 5 MB) once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import BriefingError
+
+FACES = ("regular", "bold", "italic", "bold_italic")
+
+#: The fonts shipped in ``fonts/`` (package data ``briefing_pdf.fonts``).
+DEFAULT_FONTS = {
+    "regular": "NotoSerif-Regular.ttf",
+    "bold": "NotoSerif-Bold.ttf",
+    "italic": "NotoSerif-Italic.ttf",
+    "bold_italic": "NotoSerif-BoldItalic.ttf",
+    "heading": "NotoSans-Regular.ttf",
+    "heading_bold": "NotoSans-Bold.ttf",
+}
+DEFAULT_FALLBACK = ["wqy-microhei.ttc"]
+
+
+def shipped_font_dir() -> Path:
+    """The folder of the shipped fonts, installed as package data or in a checkout."""
+    try:
+        path = Path(str(resources.files("briefing_pdf.fonts")))
+        if (path / DEFAULT_FONTS["regular"]).exists():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "fonts"
+
+
+@dataclass
+class FontFile:
+    """A checked TrueType font file: its ReportLab name and character map."""
+
+    path: Path
+    rl_name: str
+    cmap: frozenset[int]
+
+
+@lru_cache(maxsize=64)
+def _inspect(path: Path, mtime: float) -> frozenset[int]:
+    """Character map of a font, after checking it is TrueType-outline."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        if path.suffix.lower() == ".ttc":
+            font = TTCollection(str(path), lazy=True).fonts[0]
+        else:
+            font = TTFont(str(path), lazy=True)
+        if "glyf" not in font:
+            if "CFF " in font or "CFF2" in font:
+                raise ValueError("is a CFF-flavoured OpenType font; only TrueType-outline fonts "
+                                 "(.ttf, or .otf with glyf outlines) can be embedded")
+            raise ValueError("has no TrueType outlines (glyf table)")
+        cmap = font.getBestCmap() or {}
+        return frozenset(cmap)
+    except (TTLibError, OSError, AssertionError, KeyError, IndexError, AttributeError) as exc:
+        raise ValueError(f"is not a readable TrueType font ({exc.__class__.__name__})") from None
+
+
+def check_font(path: Path, display: str) -> frozenset[int]:
+    """The font's character map, or a BriefingError naming the file and the problem."""
+    if not path.is_file():
+        raise BriefingError.single(f"font file not found: {path}", file=display)
+    try:
+        return _inspect(path.resolve(), path.stat().st_mtime)
+    except ValueError as exc:
+        raise BriefingError.single(f"font {path.name} {exc}", file=display) from None
+
+
+_registered: dict[str, Path] = {}
+
+
+def register(path: Path, role: str) -> str:
+    """Register a TTF/TTC with ReportLab once per process; return its font name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+    name = f"BP{role.title().replace('_', '')}-{digest}"
+    if name not in _registered:
+        kwargs = {"subfontIndex": 0} if path.suffix.lower() == ".ttc" else {}
+        pdfmetrics.registerFont(TTFont(name, str(path), **kwargs))
+        _registered[name] = path
+    return name
+
+
+@dataclass
+class FontSet:
+    """The checked fonts of one brand.
+
+    ``faces`` maps body faces (regular/bold/italic/bold_italic) and heading
+    faces (heading/heading_bold) to files; ``fallback`` is tried in order for
+    characters a face lacks.
+    """
+
+    faces: dict[str, FontFile]
+    fallback: list[FontFile] = field(default_factory=list)
+
+    def covered(self, char: str) -> bool:
+        code = ord(char)
+        return any(code in f.cmap for f in self.faces.values()) or any(code in f.cmap for f in self.fallback)
+
+    def font_for(self, char: str, face: str) -> str | None:
+        """ReportLab font name to draw ``char`` in ``face``; None means the face itself."""
+        code = ord(char)
+        if code in self.faces[face].cmap:
+            return None
+        for fb in self.fallback:
+            if code in fb.cmap:
+                return fb.rl_name
+        family_regular = "heading" if face.startswith("heading") else "regular"
+        if code in self.faces[family_regular].cmap:
+            return self.faces[family_regular].rl_name
+        return None
+
+    def register_all(self) -> None:
+        """Register with ReportLab (needed before layout, not for validation)."""
+        from reportlab.lib.fonts import addMapping
+
+        for role, f in list(self.faces.items()):
+            f.rl_name = register(f.path, role)
+        for i, f in enumerate(self.fallback):
+            f.rl_name = register(f.path, f"fallback{i}")
+        body = self.faces
+        family = body["regular"].rl_name
+        addMapping(family, 0, 0, body["regular"].rl_name)
+        addMapping(family, 1, 0, body["bold"].rl_name)
+        addMapping(family, 0, 1, body["italic"].rl_name)
+        addMapping(family, 1, 1, body["bold_italic"].rl_name)
+        heading = body["heading"].rl_name
+        addMapping(heading, 0, 0, heading)
+        addMapping(heading, 1, 0, body["heading_bold"].rl_name)
+        addMapping(heading, 0, 1, heading)
+        addMapping(heading, 1, 1, body["heading_bold"].rl_name)
+        for f in self.fallback:
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(f.rl_name, bold, italic, f.rl_name)
+
+    def name(self, face: str) -> str:
+        return self.faces[face].rl_name
+
+
+def load_fontset(spec: dict[str, object], base: Path | None, display: str) -> FontSet:
+    """Check the fonts a brand names (paths relative to ``base``), shipped ones for the rest."""
+    shipped = shipped_font_dir()
+    problems = []
+
+    def resolve(value: str | None, default: str) -> Path:
+        return (base / value) if (value and base) else Path(value) if value else shipped / default
+
+    own_body = bool(spec.get("regular"))
+    faces: dict[str, FontFile] = {}
+    for role in (*FACES, "heading", "heading_bold"):
+        value = spec.get(role)
+        if not value and own_body and role not in ("heading", "heading_bold"):
+            value = spec.get("regular") if role != "bold_italic" else (spec.get("bold") or spec.get("regular"))
+        if not value and own_body and role in ("heading", "heading_bold"):
+            value = spec.get("bold" if role == "heading_bold" else "regular") or spec.get("regular")
+        path = resolve(value, DEFAULT_FONTS[role])
+        try:
+            faces[role] = FontFile(path, "", check_font(path, display))
+        except BriefingError as exc:
+            problems.extend(p.__class__(p.message, p.file, p.line, p.column, f"fonts.{role}") for p in exc.problems)
+    fallback_spec = spec.get("fallback")
+    fallback_paths = [resolve(v, v) for v in fallback_spec] if fallback_spec is not None else \
+        [shipped / name for name in DEFAULT_FALLBACK]
+    fallback = []
+    for i, path in enumerate(fallback_paths):
+        try:
+            fallback.append(FontFile(path, "", check_font(path, display)))
+        except BriefingError as exc:
+            problems.extend(p.__class__(p.message, p.file, p.line, p.column, f"fonts.fallback[{i}]")
+                            for p in exc.problems)
+    if problems:
+        raise BriefingError(problems)
+    return FontSet(faces, fallback)

@@ -1,0 +1,616 @@
+"""KPParagraph: a drop-in ReportLab ``Paragraph`` with whole-paragraph line
+breaking, a hyphenation policy and subtle font expansion.
+
+Usage::
+
+    from briefing_pdf.hyphenate import get_hyphenator
+    from briefing_pdf.kpparagraph import KPParagraph
+    p = KPParagraph(markup, style, hyphenator=get_hyphenator("de"))
+
+``markup`` is ordinary ReportLab paragraph markup (``<b>``, ``<i>``,
+``<font name=...>``, ``<a href=... color=...>``, ``<a name=.../>``, ``<br/>``,
+entities).  ReportLab's parser produces ``self.frags``; from them we build a
+box/glue/penalty list with real font metrics (``pdfmetrics.stringWidth`` per
+fragment font and size) and break it with :mod:`briefing_pdf.linebreak`.
+
+Drawing is our own (``drawPara`` is overridden) because each justified line
+gets its own horizontal glyph scale (``Tz``, within ±``expand``), optional
+letter spacing (``Tc``) and word spacing (``Tw``): font expansion lets word
+spaces stay near natural, which line breaking alone cannot achieve in a
+45-character column.  The distribution mirrors the breaker's model: up to
+``r = 1`` every stretchable component takes its share; beyond that the glyph
+scale is capped and the word spaces take the rest.  Paragraph-final lines,
+lines ended by ``<br/>`` and non-justified alignments are set at natural
+width (no expansion).
+
+Why not ReportLab's own machinery for the rest:
+
+* ``Paragraph.split`` re-joins lines with a space, turning a hyphenated line
+  end into "Exportbe- schränkungen".  :meth:`KPParagraph.split` cuts between
+  our computed lines and hands the rest on as items, so both halves keep the
+  optimal breaks; ``allowWidows``/``allowOrphans`` (style or instance) are
+  honoured and the first part justifies its last line.
+* A hyphen at a line end is drawn as a real ``-`` (U+002D) glyph in the
+  fragment's font, so copy/paste and text extraction see it.
+* Links are tracked per drawn run with the actual (scaled) advance, so a link
+  that spans a line break yields one clickable rectangle per line.
+
+Shaping is left off (``shaping=0``): ReportLab 5.1's HarfBuzz path crashes on
+mixed-font words, on paragraphs starting with ``<a name/>`` and on re-laid-out
+hyphenated splits (field notes), and German/English Latin text needs no
+shaping beyond kerning, which ReportLab does not apply anyway.
+
+Known simplifications: ``autoLeading`` is ignored (fixed ``style.leading``),
+right-to-left text and ``<img>`` inline images are not supported, ``endDots``
+is ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Dict, List, Optional
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.geomutils import normalizeTRBL
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,
+                                          _doLink, _drawBullet, _handleBulletWidth)
+from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
+
+from . import linebreak as lb
+from .hyphenate import EXPLICIT, HYPHEN, NOHYPHEN, Hyphenator, break_points
+
+__all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
+
+_WS = " \t\n\r\f\v"
+_SW_CACHE: Dict[tuple, float] = {}
+
+
+def _sw(text: str, font: str, size: float) -> float:
+    k = (text, font, size)
+    v = _SW_CACHE.get(k)
+    if v is None:
+        if len(_SW_CACHE) > 200000:
+            _SW_CACHE.clear()
+        v = _SW_CACHE[k] = stringWidth(text, font, size)
+    return v
+
+
+class KPSettings:
+    """Typographic parameters of the adapter (all lengths relative to the
+    space or font size, so they scale with the style)."""
+
+    def __init__(self, expand: float = 0.02, letterspace: float = 0.0,
+                 space_stretch: float = 0.9, space_shrink: float = 0.3,
+                 hyphen_penalty: float = 50.0, explicit_hyphen_penalty: float = 50.0,
+                 url_penalty: float = 100.0, cjk_penalty: float = 0.0,
+                 min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
+                 params: Optional[lb.Params] = None):
+        #: max relative glyph scaling per line (0.02 = 98–102 %)
+        self.expand = expand
+        #: max letter spacing per character, in em (0 = off)
+        self.letterspace = letterspace
+        #: interword glue stretch / shrink as a fraction of the space width
+        self.space_stretch = space_stretch
+        self.space_shrink = space_shrink
+        self.hyphen_penalty = hyphen_penalty
+        self.explicit_hyphen_penalty = explicit_hyphen_penalty
+        self.url_penalty = url_penalty
+        self.cjk_penalty = cjk_penalty
+        self.min_last_line_em = min_last_line_em
+        self.hyphenate_bold = hyphenate_bold
+        self.params = params or lb.Params()
+
+
+DEFAULT_SETTINGS = KPSettings()
+
+
+def _is_bold(frag) -> bool:
+    return "bold" in frag.fontName.lower()
+
+
+def _slice_segs(segs, a: int, b: int):
+    """Characters a:b of a segment list [(frag, text), ...]; zero-width
+    segments (anchors) at the boundaries go with the later part."""
+    out = []
+    pos = 0
+    for f, t in segs:
+        n = len(t)
+        if n == 0:
+            if a <= pos < b or (pos == b == a):
+                out.append((f, t))
+            continue
+        lo, hi = max(a, pos), min(b, pos + n)
+        if lo < hi:
+            out.append((f, t[lo - pos:hi - pos]))
+        pos += n
+    return out
+
+
+class _Tok:
+    __slots__ = ("segs", "space")
+
+    def __init__(self):
+        self.segs = []      # [(frag, text)]
+        self.space = None   # frag of the whitespace following the word
+
+
+class KPParagraph(Paragraph):
+    """Paragraph with Knuth–Plass line breaking (see module docstring).
+
+    Extra constructor arguments: ``hyphenator`` (a
+    :class:`~briefing_pdf.hyphenate.Hyphenator` or ``None`` for no automatic
+    hyphenation; explicit hyphens, URL slashes and CJK boundaries remain break
+    opportunities) and ``settings`` (:class:`KPSettings`).
+    """
+
+    def __init__(self, text, style=None, hyphenator: Optional[Hyphenator] = None,
+                 bulletText=None, frags=None, caseSensitive=1, encoding="utf8",
+                 settings: Optional[KPSettings] = None):
+        Paragraph.__init__(self, text, style, bulletText=bulletText, frags=frags,
+                           caseSensitive=caseSensitive, encoding=encoding)
+        self.hyphenator = hyphenator
+        self.settings = settings or DEFAULT_SETTINGS
+        self._kp_items = {}      # auto-hyphenation flag -> item list
+        self._kp_cache = {}      # (w0, w1) -> Breaks
+        self._kp_cont = False    # continuation part of a split
+        self._kp_fixed_items = None   # items handed over by split()
+
+    # ------------------------------------------------------------------ items
+    def _tokens(self) -> List[_Tok]:
+        toks: List[_Tok] = []
+        cur = None
+        for f in self.frags:
+            if getattr(f, "lineBreak", False):
+                toks.append("BR")
+                cur = None
+                continue
+            if hasattr(f, "cbDefn"):
+                if getattr(f.cbDefn, "kind", None) == "img":
+                    continue   # inline images unsupported
+                if cur is None:
+                    cur = _Tok()
+                    toks.append(cur)
+                cur.segs.append((f, ""))
+                continue
+            text = f.text
+            if not text:
+                continue
+            i, n = 0, len(text)
+            while i < n:
+                if text[i] in _WS:
+                    j = i
+                    while j < n and text[j] in _WS:
+                        j += 1
+                    if cur is not None and cur.space is None:
+                        if any(t for _, t in cur.segs):
+                            cur.space = f
+                            cur = None
+                        # else: an anchor alone; let the next word join it
+                    i = j
+                else:
+                    j = i
+                    while j < n and text[j] not in _WS:
+                        j += 1
+                    if cur is None or cur.space is not None:
+                        cur = _Tok()
+                        toks.append(cur)
+                    cur.segs.append((f, text[i:j]))
+                    i = j
+        return toks
+
+    def _build_items(self, auto: bool) -> list:
+        st = self.settings
+        justify = self.style.alignment == TA_JUSTIFY
+        expand = st.expand if justify else 0.0
+        ls = st.letterspace if justify else 0.0
+        hy = self.hyphenator
+        items = []
+        toks = self._tokens()
+        for ti, tok in enumerate(toks):
+            if tok == "BR":
+                while items and items[-1].is_glue:
+                    items.pop()
+                items.extend(lb.forced_break())
+                continue
+            segs = tok.segs
+            raw = "".join(t for _, t in segs)
+            allow = auto and hy is not None and (st.hyphenate_bold or
+                                                 not any(_is_bold(f) for f, t in segs if t))
+            text, pts = break_points(raw, hy, allow_auto=allow)
+            if text != raw:   # soft hyphens removed
+                segs = [(f, t.replace("\xad", "")) for f, t in segs]
+            cuts = [0] + [p for p, _ in pts] + [len(text)]
+            kinds = [k for _, k in pts]
+            for k in range(len(cuts) - 1):
+                a, b = cuts[k], cuts[k + 1]
+                piece = _slice_segs(segs, a, b) if (a or b != len(text)) else segs
+                width = 0.0
+                nch = 0
+                fs = 0.0
+                for f, t in piece:
+                    if t:
+                        width += _sw(t, f.fontName, f.fontSize)
+                        nch += len(t)
+                        fs = f.fontSize
+                stretch = width * expand + nch * ls * fs
+                pieces = None
+                if width > 40.0 and nch > 1:
+                    pieces = []
+                    for f, t in piece:
+                        for ch in t:
+                            pieces.append(_sw(ch, f.fontName, f.fontSize))
+                    if len(pieces) != nch:
+                        pieces = None
+                items.append(lb.Box(width, piece, stretch, stretch, pieces))
+                if k < len(kinds):
+                    kind = kinds[k]
+                    if kind == HYPHEN:
+                        hf = piece[-1][0]
+                        items.append(lb.Penalty(_sw("-", hf.fontName, hf.fontSize),
+                                                st.hyphen_penalty, True, hf, auto=True))
+                    elif kind == EXPLICIT:
+                        items.append(lb.Penalty(0.0, st.explicit_hyphen_penalty, True, None))
+                    else:
+                        cjk = not text[b - 1].isascii()
+                        items.append(lb.Penalty(0.0, st.cjk_penalty if cjk else st.url_penalty,
+                                                False, None))
+            if tok.space is not None and ti < len(toks) - 1:
+                f = tok.space
+                w = _sw(" ", f.fontName, f.fontSize)
+                items.append(lb.Glue(w, w * st.space_stretch, w * st.space_shrink, f))
+        return items
+
+    def _items(self, auto: bool) -> list:
+        if self._kp_fixed_items is not None:
+            return self._kp_fixed_items
+        its = self._kp_items.get(auto)
+        if its is None:
+            its = self._kp_items[auto] = self._build_items(auto)
+        return its
+
+    def _params(self) -> lb.Params:
+        p = self.settings.params
+        m = self.settings.min_last_line_em * self.style.fontSize
+        if p.min_last_line_width != m:
+            p = replace(p, min_last_line_width=m)
+        return p
+
+    def _break(self, w0: float, w1: float) -> lb.Breaks:
+        key = (round(w0, 3), round(w1, 3))
+        br = self._kp_cache.get(key)
+        if br is not None:
+            return br
+        lw = (lambda i: w0 if i == 0 else w1) if abs(w0 - w1) > 1e-6 else w0
+        params = self._params()
+        if self._kp_fixed_items is not None:
+            br = lb.break_lines(self._kp_fixed_items, lw, params)
+        else:
+            # Pass 1 without any dictionary lookups; hyphenate only if needed.
+            br = None
+            rest = tuple(p for p in params.passes if p != 1)
+            if 1 in params.passes and self.hyphenator is not None and rest:
+                br = lb.break_lines(self._items(False), lw,
+                                    replace(params, passes=(1,), emergency=False))
+                if br is None:
+                    br = lb.break_lines(self._items(True), lw, replace(params, passes=rest))
+            else:
+                br = lb.break_lines(self._items(True), lw, params)
+        self._kp_cache[key] = br
+        return br
+
+    # --------------------------------------------------------------- flowable
+    def _widths(self, availWidth):
+        style = self.style
+        later = availWidth - style.leftIndent - style.rightIndent
+        if self._kp_cont:
+            first = later
+        else:
+            first = later - style.firstLineIndent
+        W = [first, later]
+        if self.bulletText and not self._kp_cont:
+            _handleBulletWidth(self.bulletText, style, W)
+        return W
+
+    def wrap(self, availWidth, availHeight):
+        if availWidth < _FUZZ:
+            return 0, 0x7fffffff
+        self.width = availWidth
+        w0, w1 = self._widths(availWidth)
+        self._wrapWidths = [w0, w1]
+        br = self._break(w0, w1)
+        self._kp_breaks = br
+        self.blPara = self._fake_blpara(br)
+        self.height = len(br.lines) * self.style.leading
+        return self.width, self.height
+
+    def _fake_blpara(self, br):
+        """Minimal ReportLab line structure for code that inspects blPara
+        (line count, extraSpace/wordCount for getActualLineWidths0 etc.)."""
+        fs = self.style.fontSize
+        lines = []
+        for ln in br.lines:
+            lines.append(FragLine(extraSpace=ln.width - ln.natural, wordCount=1, words=[],
+                                  fontSize=fs, ascent=fs, descent=-0.2 * fs,
+                                  lineBreak=ln.forced, currentWidth=ln.natural))
+        return ParaLines(kind=1, lines=lines, fontSize=fs)
+
+    def minWidth(self):
+        its = self._items(False)
+        return max([it.width for it in its if it.is_box] or [0])
+
+    def _derive(self, items, cont, br_for_width=None, key=None, justify_last=False):
+        p = self.__class__.__new__(self.__class__)
+        p.__dict__.update(self.__dict__)
+        p._kp_items = {}
+        p._kp_cache = {}
+        if br_for_width is not None:
+            p._kp_cache[key] = br_for_width
+        p._kp_fixed_items = items
+        p._kp_cont = cont
+        p._JustifyLast = justify_last
+        if cont:
+            p.bulletText = None
+        for a in ("blPara", "_kp_breaks", "height"):
+            p.__dict__.pop(a, None)
+        return p
+
+    def split(self, availWidth, availHeight):
+        if availWidth < _FUZZ or availHeight < _FUZZ:
+            return []
+        self.wrap(availWidth, availHeight)
+        br = self._kp_breaks
+        lines = br.lines
+        n = len(lines)
+        if n == 0:
+            return []
+        style = self.style
+        leading = style.leading
+        s = int((availHeight + 1e-6) / leading)
+        allowOrphans = getattr(self, "allowOrphans", getattr(style, "allowOrphans", 0))
+        allowWidows = getattr(self, "allowWidows", getattr(style, "allowWidows", 1))
+        if s == 0 or (not allowOrphans and s <= 1):
+            return []
+        if n <= s:
+            return [self]
+        if not allowWidows and n == s + 1:
+            if (allowOrphans and n == 3) or n > 3:
+                s -= 1
+            else:
+                return []
+        w0, w1 = self._wrapWidths
+        items = br.items
+        # First part: same items, the first s lines, last line justified.
+        last = lines[s - 1]
+        it_end = items[last.end]
+        cut = list(items[:last.end])
+        if it_end.is_penalty:
+            cut.append(lb.Penalty(it_end.width, -lb.INF, it_end.flagged, it_end.payload))
+        else:
+            cut.append(lb.Penalty(0.0, -lb.INF, False, None))
+        b1 = lb.Breaks(items=items, lines=lines[:s], pass_used=br.pass_used)
+        P1 = self._derive(cut, self._kp_cont, b1, (round(w0, 3), round(w1, 3)),
+                          justify_last=True)
+        # Second part: remaining items, lines shifted.
+        off = lines[s].start
+        rest = list(items[off:])
+        shifted = [replace(ln, start=ln.start - off, end=ln.end - off) for ln in lines[s:]]
+        b2 = lb.Breaks(items=rest, lines=shifted, pass_used=br.pass_used)
+        P2 = self._derive(rest, True, b2, (round(w1, 3), round(w1, 3)))
+        P1.wrap(availWidth, availHeight)
+        return [P1, P2]
+
+    # ---------------------------------------------------------------- drawing
+    def draw(self):
+        self.drawPara(self.debug)
+
+    def _line_runs(self, items, ln):
+        """[(frag, text)] runs of a line, plus expansion/glue stretch sums."""
+        runs = []
+        Xy = Gy = Xz = Gz = 0.0
+        for i in range(ln.start, ln.end):
+            it = items[i]
+            if it.is_box:
+                pl = it.payload
+                if isinstance(pl, lb.BoxPiece):
+                    pl = _slice_segs(pl.payload, pl.start, pl.end)
+                runs.extend(pl)
+                Xy += it.stretch
+                Xz += it.shrink
+            elif it.is_glue:
+                if it.stretch >= lb.FIL / 2:
+                    continue
+                runs.append((it.payload, " "))
+                Gy += it.stretch
+                Gz += it.shrink
+        end = items[ln.end] if ln.end < len(items) else None
+        if end is not None and end.is_penalty and end.width > 0 and end.payload is not None:
+            runs.append((end.payload, "-"))
+        # merge adjacent runs with the same fragment
+        merged = []
+        for f, t in runs:
+            if merged and merged[-1][0] is f and t:
+                merged[-1] = (f, merged[-1][1] + t)
+            else:
+                merged.append((f, t))
+        return merged, Xy, Gy, Xz, Gz
+
+    def drawPara(self, debug=0):
+        canvas = self.canv
+        style = self.style
+        br = getattr(self, "_kp_breaks", None)
+        if br is None:
+            self.wrap(self.width, 0x7fffffff)
+            br = self._kp_breaks
+        items, lines = br.items, br.lines
+        leading = style.leading
+        leftIndent = style.leftIndent
+        st = self.settings
+        justify = style.alignment == TA_JUSTIFY
+        justify_last = getattr(self, "_JustifyLast", False)
+
+        bg = style.backColor
+        bw = getattr(style, "borderWidth", None)
+        bc = getattr(style, "borderColor", None)
+        if bg or (bc and bw):
+            canvas.saveState()
+            kw = dict(fill=0, stroke=0)
+            if bc and bw:
+                canvas.setStrokeColor(bc)
+                canvas.setLineWidth(bw)
+                kw["stroke"] = 1
+            if bg:
+                canvas.setFillColor(bg)
+                kw["fill"] = 1
+            tbp, rbp, bbp, lbp = normalizeTRBL(getattr(style, "borderPadding", 0))
+            canvas.rect(leftIndent - lbp, -bbp,
+                        self.width - (leftIndent + style.rightIndent) + lbp + rbp,
+                        self.height + tbp + bbp, **kw)
+            canvas.restoreState()
+        if not lines:
+            return
+
+        canvas.saveState()
+        fs0 = style.fontSize
+        y = self.height - fs0 if paraFontSizeHeightOffset else self.height - fs0 * 0.8
+        offset0 = 0.0 if self._kp_cont else style.firstLineIndent
+        if self.bulletText and not self._kp_cont:
+            offset0 = _drawBullet(canvas, offset0, y, self.bulletText, style, rtl=False)
+        tx = canvas.beginText(0, y)
+        cur_font = None
+        cur_color = None
+        cur_rise = 0
+        cur_tz = 100.0
+        cur_tc = 0.0
+        cur_tw = 0.0
+        post = []       # (kind, args) drawn after the text object
+        links_out = []
+        nlines = len(lines)
+        for li, ln in enumerate(lines):
+            runs, Xy, Gy, Xz, Gz = self._line_runs(items, ln)
+            width = ln.width
+            x0 = leftIndent + (offset0 if li == 0 else 0.0)
+            is_last = li == nlines - 1
+            just = justify and not ln.forced and not (is_last and not justify_last)
+            natural = 0.0
+            nchars = 0
+            nspaces = 0
+            fs_line = fs0
+            for f, t in runs:
+                if t:
+                    natural += _sw(t, f.fontName, f.fontSize)
+                    nchars += len(t)
+                    nspaces += t.count(" ")
+                    fs_line = f.fontSize
+            scale, tc, tw = 1.0, 0.0, 0.0
+            if just and runs:
+                E = width - natural
+                X, G = (Xy, Gy) if E > 0 else (Xz, Gz)
+                tot = X + G
+                if tot > 0 and abs(E) > 1e-6:
+                    r = E / tot
+                    frac = max(-1.0, min(1.0, r))      # expansion share
+                    expand_amt = frac * X
+                    ratio_exp = (expand_amt / X) if X > 0 else 0.0
+                    scale = 1.0 + ratio_exp * st.expand
+                    tc = ratio_exp * st.letterspace * fs_line
+                    inner = natural + tc * max(nchars - 1, 0)
+                    if nspaces:
+                        tw = (width / scale - inner) / nspaces
+                    else:
+                        # single word: glyph scale alone, within limits
+                        if inner > 0:
+                            scale = max(1 - st.expand, min(1 + st.expand, width / inner))
+            elif style.alignment == TA_CENTER:
+                x0 += (width - natural) / 2.0
+            elif style.alignment == TA_RIGHT:
+                x0 += width - natural
+            tz = scale * 100.0
+            if abs(tz - cur_tz) > 1e-4:
+                tx.setHorizScale(tz)
+                cur_tz = tz
+            if abs(tc - cur_tc) > 1e-6:
+                tx.setCharSpace(tc)
+                cur_tc = tc
+            if abs(tw - cur_tw) > 1e-6:
+                tx.setWordSpace(tw)
+                cur_tw = tw
+            tx.setTextOrigin(x0, y)
+            x = x0
+            open_links = {}
+            for f, t in runs:
+                if not t:
+                    cb = getattr(f, "cbDefn", None)
+                    if cb is not None:
+                        if cb.kind == "anchor":
+                            canvas.bookmarkHorizontal(cb.name, x, y + leading)
+                        else:
+                            func = canvas.getNamedCB(cb.name)
+                            if func:
+                                canvas._curr_tx_info = dict(tx=tx, cur_x=x, cur_y=y,
+                                                            leading=leading, xs=None)
+                                try:
+                                    func(canvas, cb.kind, getattr(cb, "label", None))
+                                finally:
+                                    del canvas._curr_tx_info
+                    continue
+                fkey = (f.fontName, f.fontSize)
+                if fkey != cur_font:
+                    tx.setFont(f.fontName, f.fontSize)
+                    cur_font = fkey
+                if f.textColor != cur_color:
+                    tx.setFillColor(f.textColor)
+                    cur_color = f.textColor
+                if f.rise != cur_rise:
+                    tx.setRise(f.rise)
+                    cur_rise = f.rise
+                adv = scale * (_sw(t, f.fontName, f.fontSize) + tc * len(t) + tw * t.count(" "))
+                tx.textOut(t)
+                lk = f.link
+                for l in lk or ():
+                    if l not in open_links:
+                        open_links[l] = [x, x + adv, f.rise - 0.2 * f.fontSize, f.rise + f.fontSize]
+                    else:
+                        rec = open_links[l]
+                        rec[1] = x + adv
+                        rec[2] = min(rec[2], f.rise - 0.2 * f.fontSize)
+                        rec[3] = max(rec[3], f.rise + f.fontSize)
+                for l in list(open_links):
+                    if l not in (lk or ()):
+                        links_out.append((l, open_links.pop(l), y))
+                bgc = getattr(f, "backColor", None)
+                if bgc:
+                    post.append(("bg", (x, y - 0.2 * f.fontSize + f.rise, adv,
+                                        leading, bgc)))
+                if f.us_lines:
+                    for u in f.us_lines:
+                        post.append(("us", (u, x, x + adv, y + f.rise, f.fontSize, f.textColor)))
+                x += adv
+            for l, rec in open_links.items():
+                links_out.append((l, rec, y))
+            y -= leading
+        if cur_rise:
+            tx.setRise(0)
+        if cur_tz != 100.0:
+            tx.setHorizScale(100)
+        if cur_tc:
+            tx.setCharSpace(0)
+        if cur_tw:
+            tx.setWordSpace(0)
+        for kind, a in post:
+            if kind == "bg":
+                x, yb, w, h, c = a
+                canvas.setFillColor(c)
+                canvas.rect(x, yb, w, h, stroke=0, fill=1)
+        canvas.drawText(tx)
+        for kind, a in post:
+            if kind == "us":
+                u, x1, x2, yb, fs, tcol = a
+                k = u[1] if len(u) > 1 else "underline"
+                col = (u[2] if len(u) > 2 else None) or tcol
+                dy = -0.125 * fs if k == "underline" else 0.25 * fs
+                canvas.setStrokeColor(col)
+                canvas.setLineWidth(0.05 * fs)
+                canvas.line(x1, yb + dy, x2, yb + dy)
+        for (n, link), (x1, x2, lo, hi), yb in links_out:
+            _doLink(tx, link, (x1, yb + lo, x2, yb + hi))
+        canvas.restoreState()

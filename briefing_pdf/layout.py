@@ -1,0 +1,368 @@
+"""Layout: an issue model and a theme become a story of flowables.
+
+This module decides *what goes where* (sections, order, which style, what
+stays together); the flowables in :mod:`briefing_pdf.flowables` decide how a
+piece is drawn, and :mod:`briefing_pdf.render` builds pages from the story.
+Everything layout needs arrives in a :class:`LayoutContext`; there are no
+module globals, so two issues with different brands can be built in one
+process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
+
+from .brand import Theme, short_date
+from .flowables import Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
+from .model import Article, Issue, Source, Topic
+from .text import escape, font_runs, paragraphs, plain_markup, to_markup
+
+ParagraphFactory = Callable[[str, ParagraphStyle], Flowable]
+
+
+@dataclass
+class Styles:
+    body: ParagraphStyle
+    callout: ParagraphStyle
+    title: ParagraphStyle
+    source_label: ParagraphStyle
+    source_item: ParagraphStyle
+    item_title: ParagraphStyle
+    contents_title: ParagraphStyle
+    contents_section: ParagraphStyle
+    contents_article: ParagraphStyle
+    metrix_value: ParagraphStyle
+    metrix_text: ParagraphStyle
+    metrix_source: ParagraphStyle
+    imprint_heading: ParagraphStyle
+    imprint_name: ParagraphStyle
+    imprint_role: ParagraphStyle
+
+
+def make_styles(theme: Theme) -> Styles:
+    """Paragraph styles from the theme: the one place type sizes live."""
+    d, c, f = theme.design, theme.colors, theme.fonts
+    serif, sans, sans_bold = f.name("regular"), f.name("heading"), f.name("heading_bold")
+    hyph = {"de": "de_DE", "en": "en_US"}[theme.lang]
+    body = ParagraphStyle(
+        "body", fontName=serif, fontSize=d.body_size, leading=d.body_leading, alignment=TA_JUSTIFY,
+        textColor=c.text, spaceBefore=d.para_space, allowWidows=0, allowOrphans=0,
+        hyphenationLang=hyph, embeddedHyphenation=1, uriWasteReduce=0.3)
+    small = dict(fontName=sans, fontSize=d.list_size, leading=d.list_leading, textColor=c.text,
+                 alignment=TA_LEFT, allowWidows=0, allowOrphans=0)
+    return Styles(
+        body=body,
+        callout=ParagraphStyle("callout", parent=body),
+        title=ParagraphStyle("title", fontName=sans_bold, fontSize=d.title_size, leading=d.title_leading,
+                             textColor=c.primary, spaceBefore=d.title_before, spaceAfter=d.title_after,
+                             alignment=TA_LEFT),
+        source_label=ParagraphStyle("source_label", fontName=sans_bold, fontSize=d.list_size,
+                                    leading=d.list_leading, textColor=c.text, spaceBefore=6, spaceAfter=1),
+        source_item=ParagraphStyle("source_item", leftIndent=8, bulletIndent=0, spaceBefore=1.5,
+                                   bulletFontName=f.fallback[0].rl_name if f.fallback else sans,
+                                   bulletFontSize=d.list_size * 0.8, bulletColor=c.primary, **small),
+        item_title=ParagraphStyle("item_title", fontName=sans_bold, fontSize=d.body_size,
+                                  leading=d.body_leading, textColor=c.primary, spaceBefore=8, alignment=TA_LEFT),
+        contents_title=ParagraphStyle("contents_title", fontName=sans_bold, fontSize=11, leading=14,
+                                      textColor=c.primary, spaceAfter=6),
+        contents_section=ParagraphStyle("contents_section", fontName=sans_bold, fontSize=8.5, leading=11,
+                                        textColor=c.primary),
+        contents_article=ParagraphStyle("contents_article", fontName=sans, fontSize=9, leading=11.5,
+                                        textColor=c.text, leftIndent=4 * mm, firstLineIndent=0),
+        metrix_value=ParagraphStyle("metrix_value", fontName=sans_bold, fontSize=d.metrix_size,
+                                    leading=d.metrix_size * 1.05, textColor=c.accent),
+        metrix_text=ParagraphStyle("metrix_text", parent=body, alignment=TA_LEFT, spaceBefore=0,
+                                   hyphenationLang=hyph),
+        metrix_source=ParagraphStyle("metrix_source", spaceBefore=3, **{**small, "textColor": c.muted}),
+        imprint_heading=ParagraphStyle("imprint_heading", fontName=sans_bold, fontSize=7.5, leading=10,
+                                       textColor=c.primary, spaceBefore=8, spaceAfter=2),
+        imprint_name=ParagraphStyle("imprint_name", fontName=sans_bold, fontSize=8.5, leading=10.5,
+                                    textColor=c.text, spaceBefore=3),
+        imprint_role=ParagraphStyle("imprint_role", fontName=sans, fontSize=8, leading=10, textColor=c.muted),
+    )
+
+
+@dataclass
+class LayoutContext:
+    """What layout code needs: the theme, styles, a paragraph factory and page numbers."""
+
+    theme: Theme
+    styles: Styles
+    paragraph: ParagraphFactory = Paragraph
+    registry: PageRegistry = field(default_factory=PageRegistry)
+    #: Heading pages of the previous pass (``None`` on the first pass).
+    known_pages: dict[str, int] | None = None
+
+    # -- small helpers -------------------------------------------------------------
+
+    def markup(self, paragraph: str, face: str = "regular") -> str:
+        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary)
+
+    def plain(self, text: str, face: str = "heading_bold") -> str:
+        return plain_markup(text, self.theme.fonts, face)
+
+    def run_in(self, label: str) -> str:
+        """A bold sans run-in label in the primary colour, followed by a space."""
+        return (f'<font name="{self.theme.fonts.name("heading_bold")}" color="{self.theme.colors.primary}">'
+                f"{self.plain(label)}</font> ")
+
+    def band(self, label: str, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
+        d, f = self.theme.design, self.theme.fonts
+        return SectionBand(label, f.name("heading_bold"), d.band_size, self.theme.colors.primary,
+                           d.band_padding, d.band_tracking, space_before=space_before, marker=marker,
+                           fallback=lambda s: list(font_runs(s, f, "heading_bold")))
+
+    def marker(self, key: str, title: str, level: int) -> Marker:
+        return Marker(key, title, level, self.registry)
+
+
+# --------------------------------------------------------------------------- contents
+
+
+@dataclass(frozen=True)
+class ContentsItem:
+    key: str
+    title: str
+    level: int  # 0 = section, 1 = article
+
+
+def contents_items(issue: Issue, theme: Theme) -> list[ContentsItem]:
+    """The contents (and outline) of an issue, in reading order."""
+    items = [ContentsItem("sec-top", theme.label("top_story"), 0),
+             ContentsItem("art-top", issue.top_story.toc_title or issue.top_story.title, 1)]
+    if issue.metrix:
+        items.append(ContentsItem("sec-metrix", theme.label("metrix"), 0))
+    if issue.topics:
+        items.append(ContentsItem("sec-topics", theme.label("topics"), 0))
+        items += [ContentsItem(f"topic-{i + 1}", t.toc_title or t.title, 1) for i, t in enumerate(issue.topics)]
+    if issue.digest:
+        items.append(ContentsItem("sec-digest", theme.label("digest"), 0))
+    if issue.podcasts:
+        items.append(ContentsItem("sec-podcasts", theme.label("podcasts"), 0))
+    if theme.imprint:
+        items.append(ContentsItem("sec-imprint", theme.label("imprint"), 0))
+    return items
+
+
+def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
+    theme, st = ctx.theme, ctx.styles
+    number_font = theme.fonts.name("heading")
+    story: list[Flowable] = [Paragraph(ctx.plain(theme.label("contents")), st.contents_title),
+                             HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary,
+                                        spaceBefore=0, spaceAfter=4)]
+    for item in contents_items(issue, theme):
+        style = st.contents_section if item.level == 0 else st.contents_article
+        face = "heading_bold" if item.level == 0 else "heading"
+        page = ctx.known_pages.get(item.key) if ctx.known_pages else None
+        story.append(ContentsEntry(
+            Paragraph(ctx.plain(item.title, face), style), str(page) if page else "00", item.key,
+            number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
+            number_width=stringWidth("000", number_font, style.fontSize),
+            space_before=8 if item.level == 0 else 3))
+    return story
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float = 10) -> Flowable:
+    return BalancedColumns(flowables, nCols=2, innerPadding=ctx.theme.design.gutter_mm * mm,
+                           spaceAfter=space_after, endSlack=0.1, leftPadding=0, rightPadding=0,
+                           topPadding=0, bottomPadding=0)
+
+
+def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline_title: str) -> Flowable:
+    st = ctx.styles
+    head = [ctx.marker(key, outline_title, 1), Paragraph(ctx.plain(title), st.title)]
+    return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
+
+
+def _body_paragraphs(ctx: LayoutContext, text: str, style: ParagraphStyle, run_in: str | None = None) -> list[Flowable]:
+    out = []
+    for i, para in enumerate(paragraphs(text)):
+        markup = ctx.markup(para)
+        if i == 0 and run_in:
+            markup = ctx.run_in(run_in) + markup
+        out.append(ctx.paragraph(markup, style))
+    return out
+
+
+def _analysis(ctx: LayoutContext, text: str) -> Flowable:
+    theme = ctx.theme
+    content = _body_paragraphs(ctx, text, ctx.styles.callout, run_in=theme.label("analysis"))
+    d = theme.design
+    return Callout(content, theme.colors.tint, theme.colors.accent, d.callout_padding, d.callout_rule,
+                   min_lines_height=2 * d.body_leading + 1)
+
+
+def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
+    if not sources:
+        return []
+    st, theme = ctx.styles, ctx.theme
+    items = []
+    for s in sources:
+        note = f" ({ctx.plain(s.note, 'heading')})" if s.note else ""
+        markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
+                  f'<a href="{escape(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
+                  f"{note}")
+        items.append(Paragraph(markup, st.source_item, bulletText="\u25aa"))
+    label = Paragraph(ctx.plain(theme.label("sources")), st.source_label)
+    return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
+
+
+def _article(ctx: LayoutContext, article: Article) -> list[Flowable]:
+    paras = _body_paragraphs(ctx, article.body, ctx.styles.body)
+    story: list[Flowable] = [_title(ctx, "art-top", article.title, paras[0], article.toc_title or article.title)]
+    story += paras[1:]
+    if article.analysis:
+        story.append(_analysis(ctx, article.analysis))
+    story += _sources(ctx, article.sources)
+    return story
+
+
+def _topic(ctx: LayoutContext, index: int, topic: Topic) -> list[Flowable]:
+    theme, st = ctx.theme, ctx.styles
+    facts = _body_paragraphs(ctx, topic.facts, st.body, run_in=theme.label("facts"))
+    story: list[Flowable] = [_title(ctx, f"topic-{index + 1}", topic.title, facts[0], topic.toc_title or topic.title)]
+    story += facts[1:]
+    story += _body_paragraphs(ctx, topic.outlook, st.body, run_in=theme.label("outlook"))
+    if topic.analysis:
+        story.append(_analysis(ctx, topic.analysis))
+    story += _sources(ctx, topic.sources)
+    return story
+
+
+def _section(ctx: LayoutContext, key: str, label_key: str, content: list[Flowable]) -> Flowable:
+    label = ctx.theme.label(label_key)
+    return _columns([ctx.band(label, ctx.marker(key, label, 0)), *content], ctx)
+
+
+def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
+    metrix = issue.metrix
+    assert metrix is not None
+    theme, st = ctx.theme, ctx.styles
+    label = theme.label("metrix")
+    text = [ctx.paragraph(ctx.markup(p), st.metrix_text) for p in paragraphs(metrix.text)]
+    if metrix.source:
+        source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
+                  f'<a href="{escape(metrix.source.url)}" color="{theme.colors.primary}">'
+                  f"{ctx.plain(metrix.source.title, 'heading')}</a>)")
+        text.append(Paragraph(source, st.metrix_source))
+    value_font = theme.fonts.name("heading_bold")
+    natural = stringWidth(metrix.value, value_font, 1)
+    band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
+    if natural * theme.design.metrix_size <= width * 0.38:
+        value_w = natural * theme.design.metrix_size + 12
+        table = Table([[Paragraph(ctx.plain(metrix.value), st.metrix_value), text]],
+                      colWidths=[value_w, width - value_w])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (0, 0), 12),
+                                   ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 2),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        body: list[Flowable] = [table]
+    else:  # long values go on top, sized to take at most two lines
+        size = max(20.0, min(theme.design.metrix_size, 2 * 0.95 * width / max(natural, 1)))
+        style = ParagraphStyle("metrix_value_long", parent=st.metrix_value, fontSize=size, leading=size * 1.08,
+                               spaceAfter=4)
+        body = [Paragraph(ctx.plain(metrix.value), style), *text]
+    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
+    return [CondPageBreak(90), band, Spacer(1, 6), *body, rule]
+
+
+def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
+    theme, st = ctx.theme, ctx.styles
+    story: list[Flowable] = []
+    for item in issue.digest:
+        title = (f'<a href="{escape(item.url)}" color="{theme.colors.primary}">{ctx.plain(item.title)} '
+                 f'<font name="{theme.fonts.name("heading")}">({ctx.plain(item.publisher, "heading")})</font></a>')
+        paras = _body_paragraphs(ctx, item.text, st.body)
+        date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
+                f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
+        last = paragraphs(item.text)[-1]
+        paras[-1] = ctx.paragraph(ctx.markup(last) + date, st.body)
+        story.append(KeepWithLines([Paragraph(title, st.item_title)], paras[0], lines=2,
+                                   min_height=2 * st.body.leading))
+        story += paras[1:]
+    return story
+
+
+def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
+    theme, st = ctx.theme, ctx.styles
+    story: list[Flowable] = []
+    for pod in issue.podcasts:
+        title = f'<a href="{escape(pod.url)}" color="{theme.colors.primary}">{ctx.plain(pod.title)}</a>'
+        paras = _body_paragraphs(ctx, pod.text, st.body)
+        story.append(KeepWithLines([Paragraph(title, st.item_title)], paras[0], lines=2,
+                                   min_height=2 * st.body.leading))
+        story += paras[1:]
+    return story
+
+
+def _imprint(ctx: LayoutContext) -> list[Flowable]:
+    theme, st = ctx.theme, ctx.styles
+    imprint = theme.imprint
+    if imprint is None:
+        return []
+    label = theme.label("imprint")
+    content: list[Flowable] = []
+    for group in imprint.groups:
+        people: list[Flowable] = []
+        for person in group.people:
+            people.append(Paragraph(ctx.plain(person.name), st.imprint_name))
+            if person.role:
+                people.append(Paragraph(ctx.plain(person.role, "heading"), st.imprint_role))
+        head = Paragraph(ctx.plain(group.heading.upper()), st.imprint_heading)
+        content.append(KeepWithLines([head], people[0], lines=1, min_height=st.imprint_name.leading))
+        content += people[1:]
+    pub = imprint.publisher
+    lines = [ctx.plain(line, "heading") for line in pub.address]
+    if pub.phone:
+        lines.append(f"{ctx.plain(theme.label('phone'), 'heading')} {ctx.plain(pub.phone, 'heading')}")
+    if pub.email:
+        lines.append(f"{ctx.plain(theme.label('email'), 'heading')} "
+                     f'<a href="mailto:{escape(pub.email)}" color="{theme.colors.primary}">'
+                     f"{ctx.plain(pub.email, 'heading')}</a>")
+    if pub.web:
+        lines.append(f'<a href="{escape(pub.web)}" color="{theme.colors.primary}">'
+                     f"{ctx.plain(pub.web, 'heading')}</a>")
+    content.append(Paragraph(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
+    content.append(Paragraph(ctx.plain(pub.name), st.imprint_name))
+    content.append(Paragraph("<br/>".join(lines), st.imprint_role))
+    marker = ctx.marker("sec-imprint", label, 0)
+    title = Paragraph(ctx.plain(label), st.imprint_heading)
+    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
+    return [CondPageBreak(80), rule, marker, title, _columns(content, ctx, space_after=0)]
+
+
+def body_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+    """The body pages, in reading order."""
+    story: list[Flowable] = [_section(ctx, "sec-top", "top_story", _article(ctx, issue.top_story))]
+    if issue.metrix:
+        story += _metrix(ctx, issue, frame_width)
+    if issue.topics:
+        content: list[Flowable] = []
+        for i, topic in enumerate(issue.topics):
+            content += _topic(ctx, i, topic)
+        story.append(_section(ctx, "sec-topics", "topics", content))
+    if issue.digest:
+        story.append(_section(ctx, "sec-digest", "digest", _digest(ctx, issue)))
+    if issue.podcasts:
+        story.append(_section(ctx, "sec-podcasts", "podcasts", _podcasts(ctx, issue)))
+    story += _imprint(ctx)
+    return story
+
+
+def build_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+    """The whole document: contents on page 1, then the body pages."""
+    return [NextPageTemplate("contents"), *contents_story(issue, ctx),
+            NextPageTemplate("body"), PageBreak(), *body_story(issue, ctx, frame_width)]

@@ -1,0 +1,92 @@
+"""The build pipeline: file → model → theme → checks → PDF bytes → file.
+
+No printing here (only the CLI prints) and no ReportLab import at module
+level, so ``validate`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .brand import Theme, brand_for, make_theme
+from .errors import BriefingError
+from .load import Loaded, load_issue
+from .model import Issue
+from .text import check_issue_text
+
+
+@dataclass
+class Checked:
+    """An issue that passed every check and can be rendered."""
+
+    issue: Loaded[Issue]
+    theme: Theme
+
+
+def check(path: Path | str, brand: Path | str | None = None) -> Checked:
+    """Load and check an issue completely (schema, brand, fonts, glyphs, links, imprint)."""
+    loaded = load_issue(path)
+    brand_loaded = brand_for(loaded, Path(brand) if brand else None)
+    theme = make_theme(loaded.model, brand_loaded)
+    problems = check_issue_text(loaded.model, loaded.source, theme.fonts)
+    if theme.imprint is None:
+        problems.append(loaded.source.problem(
+            ("imprint",), "no imprint: give one in the issue (imprint:) or in its brand file"))
+    if problems:
+        raise BriefingError(problems)
+    return Checked(loaded, theme)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+
+
+def build(path: Path | str, output: Path | str, brand: Path | str | None = None) -> BuildResult:
+    """Check, render and atomically write one issue."""
+    from .render import render
+
+    checked = check(path, brand)
+    rendered = render(checked.issue.model, checked.theme)
+    write_atomic(Path(output), rendered.pdf)
+    return BuildResult(Path(output), rendered.pages)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``target``, then rename it into place.
+
+    A failure at any point (full disk, permissions) leaves an existing file
+    untouched and no temporary file behind.
+    """
+    display = str(target)
+    if target.is_dir():
+        raise BriefingError.single("output path is a directory; give a file name ending in .pdf",
+                                   file=display, kind="usage")
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BriefingError.single(f"cannot create output directory: {exc.strerror}", file=display) from None
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise BriefingError.single(f"cannot write the PDF: {reason}", file=display) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass

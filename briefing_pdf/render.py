@@ -1,0 +1,209 @@
+"""Render: page templates, the multi-pass build and PDF metadata.
+
+Page 1 carries the masthead and the contents; contents that run long
+continue on full-width pages; the body pages hold one full-width frame in
+which each section lays itself out in balanced columns. The contents list
+physical page numbers, which are only known after layout, so the document is
+built again until the numbers are stable (normally two passes). Because the
+contents reserve the same width for any page number, the second pass cannot
+move the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from .brand import Theme, long_date, masthead_date
+from .flowables import PageRegistry
+from .layout import LayoutContext, build_story, make_styles
+from .model import Issue
+from .text import font_runs
+
+PAGE_W, PAGE_H = A4
+MAX_PASSES = 4
+
+
+@dataclass
+class Rendered:
+    pdf: bytes
+    pages: int
+    heading_pages: dict[str, int]
+
+
+def _epoch(issue: Issue) -> int:
+    """Document timestamps: SOURCE_DATE_EPOCH if set, else the issue date (noon UTC)."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    moment = dt.datetime(issue.date.year, issue.date.month, issue.date.day, 12, tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    # ReportLab reads SOURCE_DATE_EPOCH when it creates the document.
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+class _Page:
+    """Draws the page furniture: masthead on page 1, footer on the others."""
+
+    def __init__(self, issue: Issue, theme: Theme) -> None:
+        self.issue, self.theme = issue, theme
+        d = theme.design
+        self.left, self.right = d.margin_inside_mm * mm, PAGE_W - d.margin_outside_mm * mm
+        self.masthead_h = d.masthead_mm * mm
+
+    def _text(self, canvas, x: float, y: float, text: str, face: str, size: float,
+              tracking: float = 0, align: str = "left") -> None:
+        fonts = self.theme.fonts
+        runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(text, fonts, face)]
+        width = sum(canvas.stringWidth(chunk, font, size) + tracking * len(chunk) for font, chunk in runs)
+        if align == "right":
+            x -= width
+        t = canvas.beginText(x, y)
+        t.setCharSpace(tracking)
+        for font, chunk in runs:
+            t.setFont(font, size)
+            t.textOut(chunk)
+        canvas.drawText(t)
+
+    def masthead(self, canvas, doc) -> None:
+        theme, issue, c = self.theme, self.issue, self.theme.colors
+        canvas.saveState()
+        top = PAGE_H
+        canvas.setFillColor(HexColor(c.primary))
+        canvas.rect(0, top - self.masthead_h, PAGE_W, self.masthead_h, stroke=0, fill=1)
+        canvas.setFillColor(HexColor(c.accent))
+        canvas.rect(0, top - self.masthead_h, PAGE_W, 1.6 * mm, stroke=0, fill=1)
+        canvas.setFillColor(HexColor("#FFFFFF"))
+        y_date = top - 16 * mm
+        date = masthead_date(issue.date, issue.language)
+        if issue.number:
+            date += f"  ·  NR. {issue.number}" if issue.language == "de" else f"  ·  NO. {issue.number}"
+        self._text(canvas, self.left, y_date, date, "heading_bold", 8, tracking=1.2)
+        self._text(canvas, self.left, top - 31 * mm, theme.series, "heading_bold", 28)
+        if theme.logo is not None:
+            self._logo(canvas, top)
+        else:
+            self._text(canvas, self.right, y_date, theme.brand.name.upper(), "heading_bold", 9,
+                       tracking=1.5, align="right")
+        canvas.restoreState()
+
+    def _logo(self, canvas, top: float) -> None:
+        logo = self.theme.logo
+        assert logo is not None
+        box_h, box_w = 12 * mm, 60 * mm
+        if logo.suffix.lower() == ".svg":
+            from svglib.svglib import svg2rlg
+            from reportlab.graphics import renderPDF
+
+            drawing = svg2rlg(str(logo))
+            if drawing is None or not drawing.width or not drawing.height:
+                return
+            scale = min(box_h / drawing.height, box_w / drawing.width)
+            drawing.scale(scale, scale)
+            renderPDF.draw(drawing, canvas, self.right - drawing.width * scale, top - 20 * mm)
+        else:
+            canvas.drawImage(str(logo), self.right - box_w, top - 20 * mm, box_w, box_h,
+                             preserveAspectRatio=True, anchor="ne", mask="auto")
+
+    def footer(self, canvas, doc) -> None:
+        theme, issue = self.theme, self.issue
+        d = theme.design
+        y = d.margin_bottom_mm * mm - 9 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(HexColor(theme.colors.muted))
+        canvas.setLineWidth(0.3)
+        canvas.line(self.left, y + 10, self.right, y + 10)
+        canvas.setFillColor(HexColor(theme.colors.muted))
+        left = f"{theme.series}  ·  {long_date(issue.date, issue.language)}"
+        if issue.number:
+            left += f"  ·  {'Nr.' if issue.language == 'de' else 'No.'} {issue.number}"
+        self._text(canvas, self.left, y, left, "heading", d.footer_size)
+        self._text(canvas, self.right, y, str(canvas.getPageNumber()), "heading_bold", d.footer_size,
+                   align="right")
+        canvas.restoreState()
+
+    def first(self, canvas, doc) -> None:
+        self.masthead(canvas, doc)
+
+
+def _doc(buffer: io.BytesIO, issue: Issue, theme: Theme) -> BaseDocTemplate:
+    d = theme.design
+    left, right = d.margin_inside_mm * mm, d.margin_outside_mm * mm
+    top, bottom = d.margin_top_mm * mm, d.margin_bottom_mm * mm
+    width = PAGE_W - left - right
+    page = _Page(issue, theme)
+    title = f"{theme.series} – {long_date(issue.date, issue.language)}"
+    subject = issue.top_story.title
+    if issue.number:
+        subject = f"{'Nr.' if issue.language == 'de' else 'No.'} {issue.number}: {subject}"
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+        title=title, author=theme.brand.name, subject=subject, creator="briefing-pdf",
+        lang=issue.language, invariant=1, pageCompression=1, displayDocTitle=1)
+    masthead_h = d.masthead_mm * mm
+    first_frame = Frame(left, bottom, width, PAGE_H - masthead_h - 10 * mm - bottom, id="contents1",
+                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    full = Frame(left, bottom, width, PAGE_H - top - bottom, id="full",
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([
+        PageTemplate("first", [first_frame], onPage=page.first),
+        PageTemplate("contents", [full], onPage=page.footer),
+        PageTemplate("body", [full], onPage=page.footer),
+    ])
+    return doc
+
+
+def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None) -> Rendered:
+    """Lay out and write the PDF in memory, building until page numbers are stable."""
+    theme.fonts.register_all()
+    styles = make_styles(theme)
+    known: dict[str, int] | None = None
+    epoch = _epoch(issue)
+    for _ in range(MAX_PASSES):
+        registry = PageRegistry()
+        ctx = LayoutContext(theme, styles, registry=registry, known_pages=known)
+        if paragraph_factory is not None:
+            ctx.paragraph = paragraph_factory
+        buffer = io.BytesIO()
+        with _source_date(epoch):
+            doc = _doc(buffer, issue, theme)
+            story: list[Flowable] = build_story(issue, ctx, doc.width)
+            doc.build(story, canvasmaker=_canvas_maker())
+        if known == registry.pages:
+            break
+        known = dict(registry.pages)
+    return Rendered(buffer.getvalue(), doc.page, registry.pages)
+
+
+def _canvas_maker():
+    from reportlab.pdfgen.canvas import Canvas
+
+    class OutlinedCanvas(Canvas):
+        """Opens with the bookmarks panel shown."""
+
+        def save(self):
+            self.showOutline()
+            super().save()
+
+    return OutlinedCanvas

@@ -1,0 +1,240 @@
+"""Inline text: the contract's markup to ReportLab paragraph markup.
+
+Editors write ``**bold**``, ``*italic*`` and ``[label](url)``; everything
+else is literal. ReportLab's paragraph text, however, *is* markup: an
+unescaped ``&`` or ``<`` is silently dropped or changed. So text goes through
+two explicit steps:
+
+1. :func:`parse_inline` parses the markup with markdown-it-py (only the
+   emphasis and link rules are on; HTML, entities, backslash escapes and
+   autolinks are off) into a flat list of :class:`Run` s.
+2. :func:`to_markup` escapes each run and wraps it in ReportLab tags, and
+   splits it into font runs: characters the face lacks go to the first
+   fallback font that has them (:class:`briefing_pdf.fonts.FontSet`).
+
+The module also checks texts before layout (:func:`check_issue_text`): link
+schemes, and characters that no configured font can draw.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterator
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from .fonts import FontSet
+    from .load import SourceMap
+
+#: Fields whose value is text with inline markup (the rest are plain strings).
+MARKUP_FIELDS = frozenset({"body", "analysis", "facts", "outlook", "text"})
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+
+_WS = re.compile(r"\s+")
+_PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "link"])
+    md.validateLink = lambda url: True  # we check schemes ourselves, with a clear error
+    return md
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace to single spaces and drop invisible format characters."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t")
+    return _WS.sub(" ", text).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text field: blank lines separate, single newlines are spaces."""
+    return [p for p in (clean(chunk) for chunk in _PARA_SPLIT.split(text.strip())) if p]
+
+
+def parse_inline(paragraph: str) -> list[Run]:
+    """Runs of one paragraph. Unpaired ``*`` and everything else stay literal."""
+    tokens = _parser().parseInline(paragraph)
+    children = tokens[0].children if tokens else []
+    runs: list[Run] = []
+    bold = italic = 0
+    href: str | None = None
+    for tok in children or []:
+        kind = tok.type
+        if kind == "text":
+            _append(runs, Run(tok.content, bold > 0, italic > 0, href))
+        elif kind in ("softbreak", "hardbreak"):
+            _append(runs, Run(" ", bold > 0, italic > 0, href))
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close") and tok.markup.startswith("_"):
+            # The contract knows only *…*; underscores are literal text.
+            _append(runs, Run(tok.markup, bold > 0, italic > 0, href))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            href = str(tok.attrs.get("href", ""))
+        elif kind == "link_close":
+            href = None
+        else:  # any other inline token: keep its source text
+            _append(runs, Run(tok.content or tok.markup, bold > 0, italic > 0, href))
+    return runs
+
+
+def _append(runs: list[Run], run: Run) -> None:
+    if runs and (runs[-1].bold, runs[-1].italic, runs[-1].href) == (run.bold, run.italic, run.href):
+        runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic, run.href)
+    elif run.text:
+        runs.append(run)
+
+
+def plain(text: str) -> str:
+    """The text a reader sees: markup removed, paragraphs joined by blank lines."""
+    return "\n\n".join("".join(r.text for r in parse_inline(p)) for p in paragraphs(text))
+
+
+def escape(text: str) -> str:
+    """Escape the characters ReportLab's paragraph parser would interpret."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return escape(text).replace('"', "&quot;")
+
+
+def _face(base: str, bold: bool, italic: bool) -> str:
+    if base.startswith("heading"):
+        return "heading_bold" if bold or base == "heading_bold" else "heading"
+    if bold and italic:
+        return "bold_italic"
+    return "bold" if bold else "italic" if italic else base
+
+
+def font_runs(text: str, fonts: "FontSet | None", face: str) -> Iterator[tuple[str | None, str]]:
+    """Split text into (fallback font name or None, chunk) runs."""
+    if fonts is None:
+        yield None, text
+        return
+    current: str | None = None
+    chunk: list[str] = []
+    for ch in text:
+        font = None if ch == " " else fonts.font_for(ch, face)
+        if font != current and chunk:
+            yield current, "".join(chunk)
+            chunk = []
+        current = font
+        chunk.append(ch)
+    if chunk:
+        yield current, "".join(chunk)
+
+
+def fallback_markup(text: str, fonts: "FontSet | None", face: str) -> str:
+    """Escaped text with ``<font>`` tags around runs the face cannot draw."""
+    out = []
+    for font, chunk in font_runs(text, fonts, face):
+        out.append(escape(chunk) if font is None else f'<font name="{font}">{escape(chunk)}</font>')
+    return "".join(out)
+
+
+def runs_markup(runs: list[Run], fonts: "FontSet | None", base_face: str = "regular",
+                link_color: str | None = None) -> str:
+    """ReportLab paragraph markup for runs."""
+    out = []
+    for run in runs:
+        piece = fallback_markup(run.text, fonts, _face(base_face, run.bold, run.italic))
+        if run.italic and not base_face.startswith("heading"):
+            piece = f"<i>{piece}</i>"
+        if run.bold:
+            piece = f"<b>{piece}</b>"
+        if run.href:
+            color = f' color="{link_color}"' if link_color else ""
+            piece = f'<a href="{_attr(run.href)}"{color}>{piece}</a>'
+        out.append(piece)
+    return "".join(out)
+
+
+def to_markup(paragraph: str, fonts: "FontSet | None", base_face: str = "regular",
+              link_color: str | None = None) -> str:
+    """One paragraph of contract markup → ReportLab paragraph markup."""
+    return runs_markup(parse_inline(paragraph), fonts, base_face, link_color)
+
+
+def plain_markup(text: str, fonts: "FontSet | None", base_face: str = "heading_bold") -> str:
+    """A plain (markup-free) string such as a title → escaped ReportLab markup."""
+    return fallback_markup(clean(text), fonts, base_face)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def walk_strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a model, with its field path."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk_strings(getattr(value, name), loc + (name,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from walk_strings(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, loc + (key,))
+    elif isinstance(value, str):
+        yield loc, value
+
+
+def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[str]:
+    """What is wrong with one string: unsafe link targets, undrawable characters."""
+    problems: list[str] = []
+    if is_markup:
+        for para in paragraphs(value):
+            for run in parse_inline(para):
+                if run.href is not None:
+                    scheme = run.href.split(":", 1)[0].lower() if ":" in run.href else ""
+                    if scheme not in ALLOWED_SCHEMES:
+                        problems.append(f"link target '{run.href}' is not allowed; "
+                                        "expected an http://, https:// or mailto: URL")
+    if fonts is not None:
+        seen = set()
+        for ch in clean(value):
+            if ch in seen or ch == " ":
+                continue
+            seen.add(ch)
+            if not fonts.covered(ch):
+                name = unicodedata.name(ch, "unnamed character")
+                problems.append(f"character '{ch}' (U+{ord(ch):04X} {name}) cannot be drawn by any "
+                                "configured font; remove it or add a fallback font that has it")
+    return problems
+
+
+def check_issue_text(issue: BaseModel, source: "SourceMap", fonts: "FontSet | None",
+                     skip: frozenset[str] = frozenset({"brand", "url", "web"})) -> list[Problem]:
+    """Problems in all text of an issue, located by the loader's source map."""
+    problems = []
+    for loc, value in walk_strings(issue):
+        field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        if field in skip:
+            continue
+        for message in text_problems(value, field in MARKUP_FIELDS, fonts):
+            problems.append(source.problem(loc, message))
+    return problems
