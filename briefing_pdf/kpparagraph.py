@@ -502,6 +502,8 @@ class KPParagraph(Paragraph):
                     nspaces += t.count(" ")
                     fs_line = f.fontSize
             scale, tc, tw = 1.0, 0.0, 0.0
+            if not just and natural > width + 0.01:
+                just = True    # a last/ragged line set with shrink: compress it
             if just and runs:
                 E = width - natural
                 X, G = (Xy, Gy) if E > 0 else (Xz, Gz)

@@ -1,0 +1,36 @@
+# Two commands for a fresh machine:  make pdfs   and   make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ISSUES := $(filter-out %.brand.yaml,$(wildcard issues/*.yaml))
+
+.PHONY: pdfs test bench typography previews clean check
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Build every sample issue into out/
+pdfs: $(STAMP)
+	$(BIN)/briefing-pdf build issues/ -o out/
+
+## Run the test suite (also builds the samples)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Benchmarks: speed (docs/performance.md) and typography (docs/typography.md)
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+typography: $(STAMP)
+	$(BIN)/python bench/typography.py
+
+## Page PNGs and contact sheets for review
+previews: $(STAMP)
+	$(BIN)/briefing-pdf build issues/ -o out/ --png
+
+clean:
+	rm -rf out .pytest_cache build *.egg-info

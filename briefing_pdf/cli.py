@@ -1,0 +1,281 @@
+"""The command line: ``briefing-pdf build | validate | schema | preview | watch``.
+
+Only this module prints. Problems go to stderr one per line as
+``file:line:col: field.path: message``; exit codes are 0 (success),
+1 (content problems) and 2 (usage problems). ReportLab is imported only by
+commands that render, so ``--help``, ``validate`` and ``schema`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .errors import BriefingError, Problem
+
+EXAMPLES = """
+Examples:
+
+  briefing-pdf build issues/de-2026-11-lieferketten.yaml        # → out/de-2026-11-lieferketten.pdf
+  briefing-pdf build issues/ -o out/ --jobs 2                  # every issue in the folder
+  briefing-pdf build issues/ --shard 1/4 --png                 # a CI matrix job, with previews
+  briefing-pdf validate issues/*.yaml                          # check without building
+  briefing-pdf schema > issue.schema.json                      # for the YAML language server
+  briefing-pdf watch issues/x.yaml                             # rebuild on every save
+"""
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Typeset briefing issues (YAML/JSON) into branded two-column PDFs.\n" + EXAMPLES,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefing-pdf {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    state["debug"] = debug
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _report(problems: list[Problem]) -> None:
+    for p in problems:
+        _err(str(p))
+
+
+def _fail(exc: BriefingError) -> None:
+    _report(exc.problems)
+    raise typer.Exit(2 if exc.kind == "usage" else 1)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    from .batch import discover
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = discover(path)
+            if not found:
+                raise BriefingError.single("folder contains no issue files (*.yaml, *.yml, *.json)",
+                                           file=str(path), kind="usage")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise BriefingError.single("file not found", file=str(path), kind="usage")
+    return files
+
+
+def _outputs(files: list[Path], output: Optional[Path], many: bool) -> list[Path]:
+    if output is None:
+        return [Path("out") / f"{f.stem}.pdf" for f in files]
+    if not many and output.suffix.lower() == ".pdf":
+        return [output]
+    if output.exists() and not output.is_dir():
+        raise BriefingError.single("output for several issues must be a folder", file=str(output), kind="usage")
+    return [output / f"{f.stem}.pdf" for f in files]
+
+
+@app.command(epilog="Examples:  briefing-pdf build issues/x.yaml   |   briefing-pdf build issues/ -o out/ --jobs 2")
+def build(
+    paths: List[Path] = typer.Argument(..., help="Issue files or folders of issue files."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Output PDF (one issue) or folder (default: out/<stem>.pdf)."),
+    brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel builds (default: number of CPUs)."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Build only shard K of N (K/N), for CI matrices."),
+    png: bool = typer.Option(False, "--png", help="Also write page PNGs and a contact sheet."),
+    dpi: int = typer.Option(70, "--dpi", help="Resolution of --png previews."),
+) -> None:
+    """Build PDFs from issue files; a folder builds every issue in it."""
+    from .batch import build_many, default_jobs, in_shard, parse_shard
+
+    try:
+        if brand is not None and not brand.is_file():
+            raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
+        files = _expand(paths)
+        many = len(files) > 1 or any(p.is_dir() for p in paths)
+        if shard:
+            k, n = parse_shard(shard)
+            files = [f for f in files if in_shard(f, k, n)]
+        targets = _outputs(files, output, many)
+    except BriefingError as exc:
+        _fail(exc)
+        return
+    if not files:
+        _err("nothing to build in this shard")
+        raise typer.Exit(0)
+    workers = jobs if jobs > 0 else default_jobs()
+    start = time.perf_counter()
+    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many)
+    failed = [r for r in results if not r.ok]
+    if many:
+        _summary(results, time.perf_counter() - start)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _run(jobs, brand, workers, dpi, many):
+    from .batch import build_many
+
+    def done(result) -> None:
+        if result.ok:
+            line = f"ok    {result.source} → {result.output} ({result.pages} pages, {result.seconds:.2f} s)"
+            print(line, flush=True)
+        else:
+            print(f"FAIL  {result.source} ({len(result.problems)} problem"
+                  f"{'s' if len(result.problems) != 1 else ''})", flush=True)
+            _report(result.problems)
+
+    if many and sys.stdout.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("Building", total=len(jobs))
+
+            def tick(result) -> None:
+                progress.advance(task)
+                done(result)
+
+            return build_many(jobs, brand, workers, dpi, on_done=tick)
+    return build_many(jobs, brand, workers, dpi, on_done=done)
+
+
+def _summary(results, seconds: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False, box=None, pad_edge=False)
+    for col in ("issue", "status", "pages", "time"):
+        table.add_column(col, justify="right" if col in ("pages", "time") else "left")
+    for r in results:
+        table.add_row(str(r.source), "ok" if r.ok else "FAILED", str(r.pages) if r.ok else "–", f"{r.seconds:.2f} s")
+    console = Console(highlight=False, soft_wrap=True, width=120)
+    console.print(table)
+    pages = sum(r.pages for r in results)
+    failed = sum(not r.ok for r in results)
+    console.print(f"{len(results) - failed} built, {failed} failed, {pages} pages in {seconds:.2f} s",
+                  markup=False)
+
+
+@app.command()
+def validate(
+    paths: List[Path] = typer.Argument(..., help="Issue files or folders."),
+    brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
+) -> None:
+    """Check issue files (schema, brand, fonts, glyphs, links) without building."""
+    from .pipeline import check
+
+    try:
+        files = _expand(paths)
+    except BriefingError as exc:
+        _fail(exc)
+        return
+    bad = 0
+    for f in files:
+        try:
+            check(f, brand)
+            print(f"ok    {f}")
+        except BriefingError as exc:
+            bad += 1
+            _report(exc.problems)
+    raise typer.Exit(1 if bad else 0)
+
+
+@app.command()
+def schema(
+    kind: str = typer.Argument("issue", help="'issue' or 'brand'."),
+) -> None:
+    """Print the JSON Schema of issue (or brand) files."""
+    from .model import brand_schema, issue_schema
+
+    if kind not in ("issue", "brand"):
+        _err(f"schema: expected 'issue' or 'brand', got '{kind}'")
+        raise typer.Exit(2)
+    print(json.dumps(issue_schema() if kind == "issue" else brand_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def preview(
+    pdf: Path = typer.Argument(..., help="A built PDF."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Folder for the PNGs."),
+    dpi: int = typer.Option(70, "--dpi"),
+) -> None:
+    """Write page PNGs and a contact sheet of a PDF."""
+    from .preview import write_previews
+
+    if not pdf.is_file():
+        _err(f"{pdf}: file not found")
+        raise typer.Exit(2)
+    for path in write_previews(pdf, output or pdf.parent / f"{pdf.stem}-preview", dpi):
+        print(path)
+
+
+@app.command()
+def watch(
+    path: Path = typer.Argument(..., help="The issue file to watch."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output"),
+    brand: Optional[Path] = typer.Option(None, "--brand"),
+) -> None:
+    """Rebuild a PDF on every save; a broken save keeps the last good PDF."""
+    from watchfiles import watch as watch_files
+
+    from .batch import build_one
+
+    if not path.is_file():
+        _err(f"{path}: file not found")
+        raise typer.Exit(2)
+    target = output or Path("out") / f"{path.stem}.pdf"
+
+    def once() -> None:
+        r = build_one(path, target, brand)
+        stamp = time.strftime("%H:%M:%S")
+        if r.ok:
+            print(f"{stamp} ok    {target} ({r.pages} pages, {r.seconds:.2f} s)", flush=True)
+        else:
+            print(f"{stamp} FAIL  kept the last good PDF", flush=True)
+            _report(r.problems)
+
+    once()
+    watched = [path.resolve().parent] + ([brand.resolve().parent] if brand else [])
+    try:
+        for _changes in watch_files(*watched, debounce=150, step=50):
+            once()
+    except KeyboardInterrupt:
+        pass
+
+
+def main() -> None:
+    """Console entry point: no traceback unless --debug."""
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except BriefingError as exc:
+        _report(exc.problems)
+        sys.exit(2 if exc.kind == "usage" else 1)
+    except Exception as exc:  # pragma: no cover - last line of defence
+        if "--debug" in sys.argv:
+            raise
+        _err(f"briefing-pdf: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
