@@ -124,6 +124,8 @@ class Design:
     list_leading: float = 10.5
     footer_size: float = 7.5
     metrix_size: float = 54
+    callout_size: float = 9  # a step below the body: the box reads as an aside
+    callout_leading: float = 12
     callout_padding: float = 8
     callout_rule: float = 3
 

@@ -30,6 +30,32 @@ class PageRegistry:
 
     pages: dict[str, int] = field(default_factory=dict)
     outline: list[tuple[str, str, int]] = field(default_factory=list)
+    #: Page-number forms the contents use: key -> (font, size, colour).
+    number_forms: dict[str, tuple[str, float, str]] = field(default_factory=dict)
+
+    def define_number_forms(self, canvas) -> None:
+        """Fill in the contents' page numbers once layout is complete.
+
+        Contents entries draw a reference to a form XObject; the form itself
+        is written here, at the end of the one layout pass, when every
+        heading's page is known. The numbers are right by construction and
+        need no second pass.
+        """
+        for key, (font, size, color) in self.number_forms.items():
+            canvas.beginForm(_form_name(key), lowerx=-80, lowery=-size, upperx=2, uppery=2 * size)
+            canvas.setFont(font, size)
+            canvas.setFillColor(HexColor(color))
+            canvas.drawRightString(0, 0, str(self.pages.get(key, "?")))
+            canvas.endForm()
+
+    def __deepcopy__(self, memo):
+        # BalancedColumns deep-copies flowables before trial splits; every copy
+        # must still report to the one registry of this layout pass.
+        return self
+
+
+def _form_name(key: str) -> str:
+    return "pageno-" + "".join(ch if ch.isalnum() else "-" for ch in key)
 
 
 class Marker(Flowable):
@@ -231,10 +257,11 @@ class Callout(Flowable):
 class ContentsEntry(Flowable):
     """A contents line: text, dot leaders, right-aligned page number; all of it a link."""
 
-    def __init__(self, paragraph: Paragraph, page: str, key: str, font: str, size: float,
+    def __init__(self, paragraph: Paragraph, registry: PageRegistry, key: str, font: str, size: float,
                  color: str, number_width: float, space_before: float = 3) -> None:
         super().__init__()
-        self.paragraph, self.page, self.key = paragraph, page, key
+        self.paragraph, self.registry, self.key = paragraph, registry, key
+        registry.number_forms[key] = (font, size, color)
         self.font, self.size, self.color = font, size, color
         self.number_width = number_width
         self.spaceBefore = space_before
@@ -270,8 +297,8 @@ class ContentsEntry(Flowable):
             leader.setCharSpace(step - dot)
             leader.textOut("." * count)
             c.drawText(leader)
-        c.setFont(self.font, self.size)
-        c.drawRightString(self.width, baseline, self.page)
+        c.translate(self.width, baseline)
+        c.doForm(_form_name(self.key))
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
 

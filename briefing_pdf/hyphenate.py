@@ -31,13 +31,14 @@ import re
 import threading
 from typing import Dict, Iterable, List, Optional, Tuple
 
-__all__ = ["Hyphenator", "break_points", "HYPHEN", "EXPLICIT", "NOHYPHEN",
+__all__ = ["Hyphenator", "break_points", "HYPHEN", "EXPLICIT", "NOHYPHEN", "URLCHAR",
            "is_cjk", "get_hyphenator"]
 
 #: Break kinds returned by :func:`break_points`.
 HYPHEN = "hyphen"      # dictionary break: draw an added "-" at the line end
 EXPLICIT = "explicit"  # after an existing hyphen/dash: draw nothing extra
 NOHYPHEN = "nohyphen"  # URL slash, CJK boundary: draw nothing extra
+URLCHAR = "urlchar"    # inside a long URL segment: last-resort, nothing extra
 
 _LANGS = {"de": "de_DE", "de_DE": "de_DE", "de-DE": "de_DE",
           "en": "en_US", "en_US": "en_US", "en-US": "en_US", "en_GB": "en_GB"}
@@ -236,9 +237,32 @@ def break_points(token: str, hyphenator: Optional[Hyphenator] = None,
     if _is_url(core):
         m = _URL_RE.match(core)
         begin = m.end() if m else 0
-        for k in range(begin, len(core) - 1):
-            if core[k] == "/" and len(core) - k > 3 and k > 2:
-                pts.append((i + k + 1, NOHYPHEN))
+        # Break after "/" and "-", before "." and "?"/"&" (Chicago style);
+        # never within the scheme, never leaving a fragment under 3 chars.
+        m_len = len(core)
+        last = begin
+        for k in range(begin, m_len - 1):
+            c = core[k]
+            if c in "/-" :
+                p = k + 1
+            elif c in ".?&=_" and k > begin:
+                p = k
+            else:
+                continue
+            if p - last >= 3 and m_len - p >= 3 and core[p - 1] != core[p]:
+                pts.append((i + p, NOHYPHEN))
+                last = p
+        # Long segments without such a break get costly character-level
+        # breaks (no hyphen: a hyphen would corrupt the address).
+        bounds = [begin] + [p - i for p, _ in pts] + [m_len]
+        extra = []
+        for a, b in zip(bounds, bounds[1:]):
+            if b - a >= 10:
+                for p in range(a + 4, b - 3, 1):
+                    if core[p - 1].isalnum() and core[p].isalnum():
+                        extra.append((i + p, URLCHAR))
+        if extra:
+            pts = sorted(pts + extra)
         return text, pts
 
     # Explicit hyphens / dashes / slashes inside the word.

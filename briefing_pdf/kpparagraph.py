@@ -57,7 +57,7 @@ from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,
 from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
-from .hyphenate import EXPLICIT, HYPHEN, NOHYPHEN, Hyphenator, break_points
+from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
@@ -79,10 +79,10 @@ class KPSettings:
     """Typographic parameters of the adapter (all lengths relative to the
     space or font size, so they scale with the style)."""
 
-    def __init__(self, expand: float = 0.02, letterspace: float = 0.0,
-                 space_stretch: float = 0.9, space_shrink: float = 0.3,
-                 hyphen_penalty: float = 50.0, explicit_hyphen_penalty: float = 50.0,
-                 url_penalty: float = 100.0, cjk_penalty: float = 0.0,
+    def __init__(self, expand: float = 0.02, letterspace: float = 0.005,
+                 space_stretch: float = 0.9, space_shrink: float = 0.25,
+                 hyphen_penalty: float = 100.0, explicit_hyphen_penalty: float = 50.0,
+                 url_penalty: float = 100.0, url_char_penalty: float = 600.0, cjk_penalty: float = 0.0,
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
@@ -95,6 +95,7 @@ class KPSettings:
         self.hyphen_penalty = hyphen_penalty
         self.explicit_hyphen_penalty = explicit_hyphen_penalty
         self.url_penalty = url_penalty
+        self.url_char_penalty = url_char_penalty
         self.cjk_penalty = cjk_penalty
         self.min_last_line_em = min_last_line_em
         self.hyphenate_bold = hyphenate_bold
@@ -248,6 +249,8 @@ class KPParagraph(Paragraph):
                         hf = piece[-1][0]
                         items.append(lb.Penalty(_sw("-", hf.fontName, hf.fontSize),
                                                 st.hyphen_penalty, True, hf, auto=True))
+                    elif kind == URLCHAR:
+                        items.append(lb.Penalty(0.0, st.url_char_penalty, False, None))
                     elif kind == EXPLICIT:
                         items.append(lb.Penalty(0.0, st.explicit_hyphen_penalty, True, None))
                     else:
@@ -255,6 +258,10 @@ class KPParagraph(Paragraph):
                         items.append(lb.Penalty(0.0, st.cjk_penalty if cjk else st.url_penalty,
                                                 False, None))
             if tok.space is not None and ti < len(toks) - 1:
+                if len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
+                    # "Maschinenbau- und": a line ending here shows a hyphen,
+                    # so the break must count as flagged (ladder cap).
+                    items.append(lb.Penalty(0.0, 0.0, True, None))
                 f = tok.space
                 w = _sw(" ", f.fontName, f.fontSize)
                 items.append(lb.Glue(w, w * st.space_stretch, w * st.space_shrink, f))

@@ -60,7 +60,7 @@ def make_styles(theme: Theme) -> Styles:
                  alignment=TA_LEFT, allowWidows=0, allowOrphans=0)
     return Styles(
         body=body,
-        callout=ParagraphStyle("callout", parent=body),
+        callout=ParagraphStyle("callout", parent=body, fontSize=d.callout_size, leading=d.callout_leading),
         title=ParagraphStyle("title", fontName=sans_bold, fontSize=d.title_size, leading=d.title_leading,
                              textColor=c.primary, spaceBefore=d.title_before, spaceAfter=d.title_after,
                              alignment=TA_LEFT),
@@ -98,8 +98,6 @@ class LayoutContext:
     styles: Styles
     paragraph: ParagraphFactory = Paragraph
     registry: PageRegistry = field(default_factory=PageRegistry)
-    #: Heading pages of the previous pass (``None`` on the first pass).
-    known_pages: dict[str, int] | None = None
 
     # -- small helpers -------------------------------------------------------------
 
@@ -161,9 +159,8 @@ def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
     for item in contents_items(issue, theme):
         style = st.contents_section if item.level == 0 else st.contents_article
         face = "heading_bold" if item.level == 0 else "heading"
-        page = ctx.known_pages.get(item.key) if ctx.known_pages else None
         story.append(ContentsEntry(
-            Paragraph(ctx.plain(item.title, face), style), str(page) if page else "00", item.key,
+            Paragraph(ctx.plain(item.title, face), style), ctx.registry, item.key,
             number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
             space_before=8 if item.level == 0 else 3))

@@ -162,7 +162,7 @@ class Params:
     final_hyphen_demerits: float = 5000.0   # penultimate line hyphenated
     max_consecutive_hyphens: int = 2  # hard cap (ladder length)
     min_last_line_width: float = 0.0  # points; 0 disables the rule
-    short_last_line_demerits: float = 4000.0
+    short_last_line_demerits: float = 50000.0
     last_fragment_demerits: float = 1e6   # last line = tail of hyphenated word
     emergency_penalty: float = 5000.0     # cost of a character-level break
     passes: Sequence[int] = (1, 2, 3)
@@ -356,6 +356,10 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
                 if a.flagged:
                     d += params.final_hyphen_demerits
                     if sg[b] - sg[a.start] == 0:
+                        # Last line = tail of a hyphenated word.  Illegal in
+                        # the bounded passes, heavily penalised in the last.
+                        if tolerance != inf:
+                            continue
                         d += params.last_fragment_demerits
                 if min_last > 0:
                     nat = sw[b] - sw[a.start]

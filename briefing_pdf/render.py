@@ -4,9 +4,7 @@ Page 1 carries the masthead and the contents; contents that run long
 continue on full-width pages; the body pages hold one full-width frame in
 which each section lays itself out in balanced columns. The contents list
 physical page numbers, which are only known after layout, so the document is
-built again until the numbers are stable (normally two passes). Because the
-contents reserve the same width for any page number, the second pass cannot
-move the body.
+written as form XObjects that are filled in when the single layout pass ends.
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ from .model import Issue
 from .text import font_runs
 
 PAGE_W, PAGE_H = A4
-MAX_PASSES = 4
 
 
 @dataclass
@@ -175,35 +172,34 @@ def _doc(buffer: io.BytesIO, issue: Issue, theme: Theme) -> BaseDocTemplate:
 
 
 def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None) -> Rendered:
-    """Lay out and write the PDF in memory, building until page numbers are stable."""
+    """Lay out and write the PDF in memory, in one pass.
+
+    Contents page numbers are form XObjects filled in when the pass ends
+    (see :meth:`PageRegistry.define_number_forms`), so they are right by
+    construction, also when the contents run over several pages.
+    """
     theme.fonts.register_all()
     styles = make_styles(theme)
-    known: dict[str, int] | None = None
-    epoch = _epoch(issue)
-    for _ in range(MAX_PASSES):
-        registry = PageRegistry()
-        ctx = LayoutContext(theme, styles, registry=registry, known_pages=known)
-        if paragraph_factory is not None:
-            ctx.paragraph = paragraph_factory
-        buffer = io.BytesIO()
-        with _source_date(epoch):
-            doc = _doc(buffer, issue, theme)
-            story: list[Flowable] = build_story(issue, ctx, doc.width)
-            doc.build(story, canvasmaker=_canvas_maker())
-        if known == registry.pages:
-            break
-        known = dict(registry.pages)
-    return Rendered(buffer.getvalue(), doc.page, registry.pages)
+    registry = PageRegistry()
+    ctx = LayoutContext(theme, styles, registry=registry)
+    if paragraph_factory is not None:
+        ctx.paragraph = paragraph_factory
+    buffer = io.BytesIO()
+    with _source_date(_epoch(issue)):
+        doc = _doc(buffer, issue, theme)
+        doc.build(build_story(issue, ctx, doc.width), canvasmaker=_canvas_maker(registry))
+    return Rendered(buffer.getvalue(), doc.page, dict(registry.pages))
 
 
-def _canvas_maker():
+def _canvas_maker(registry: PageRegistry):
     from reportlab.pdfgen.canvas import Canvas
 
-    class OutlinedCanvas(Canvas):
-        """Opens with the bookmarks panel shown."""
+    class BriefingCanvas(Canvas):
+        """Fills in the contents' page numbers and opens with the bookmarks shown."""
 
         def save(self):
+            registry.define_number_forms(self)
             self.showOutline()
             super().save()
 
-    return OutlinedCanvas
+    return BriefingCanvas

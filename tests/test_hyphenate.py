@@ -1,0 +1,131 @@
+"""Hyphenation policy tests."""
+import pytest
+
+from briefing_pdf.hyphenate import (EXPLICIT, HYPHEN, NOHYPHEN, URLCHAR, Hyphenator,
+                                    break_points, get_hyphenator)
+
+
+@pytest.fixture(scope="module")
+def de():
+    return get_hyphenator("de")
+
+
+@pytest.fixture(scope="module")
+def en():
+    return get_hyphenator("en")
+
+
+def split(token, h, **kw):
+    text, pts = break_points(token, h, **kw)
+    out, last = [], 0
+    for p, _ in pts:
+        out.append(text[last:p])
+        last = p
+    out.append(text[last:])
+    return out, [k for _, k in pts]
+
+
+def test_plain_german_word(de):
+    parts, kinds = split("Exportbeschränkungen", de)
+    assert "".join(parts) == "Exportbeschränkungen"
+    assert len(parts) >= 3 and set(kinds) == {HYPHEN}
+
+
+def test_min_fragment_lengths(de):
+    for word in ["Medikamente", "Exportbeschränkungen", "Rechenzentren", "Handelsstreit"]:
+        parts, _ = split(word, de)
+        assert len(parts[0]) >= 2 and len(parts[-1]) >= 3, parts
+
+
+def test_no_split_inside_sch(de):
+    parts, _ = split("fortschrittlicher", de)
+    assert "forts" not in parts and not any(p.startswith("chritt") for p in parts)
+
+
+def test_short_words_not_hyphenated(de):
+    assert split("Hallo", de)[1] == []
+
+
+def test_digits_not_hyphenated(de):
+    assert split("Modell2024", de)[1] == []
+    parts, kinds = split("R1-Modell", de)
+    assert parts == ["R1-", "Modell"] and kinds == [EXPLICIT]
+
+
+def test_existing_hyphen_only_breaks_at_hyphen(de):
+    parts, kinds = split("Europe-US-China", de)
+    assert parts == ["Europe-", "US-", "China"]
+    assert kinds == [EXPLICIT, EXPLICIT]
+    parts, kinds = split("Mathematik-Benchmarks", de)
+    assert parts == ["Mathematik-", "Benchmarks"] and kinds == [EXPLICIT]
+
+
+def test_all_caps_and_camelcase_not_hyphenated(de):
+    assert split("BUNDESREGIERUNG", de)[1] == []
+    assert split("DeepSeekModel", de)[1] == []
+
+
+def test_german_quotes_and_punctuation(de):
+    parts, kinds = split("„Gegenmaßnahmen“", de)
+    assert "".join(parts) == "„Gegenmaßnahmen“"
+    assert kinds and set(kinds) == {HYPHEN}
+    assert parts[0].startswith("„") and len(parts[0]) >= 3
+    assert parts[-1].endswith("“") and len(parts[-1]) >= 4
+    parts, kinds = split("Belastungen“,", de)
+    assert kinds and "".join(parts) == "Belastungen“,"
+    parts, _ = split("(Exportbeschränkungen).", de)
+    assert parts[-1].endswith(").")
+
+
+def test_url_breaks_without_hyphen(de):
+    url = "https://digital-strategy.ec.europa.eu/de/policies/regulatory-framework-ai"
+    parts, kinds = split(url, de)
+    assert "".join(parts) == url
+    assert HYPHEN not in kinds and EXPLICIT not in kinds
+    assert NOHYPHEN in kinds
+    assert parts[0].startswith("https://") and len(parts[0]) > len("https://")
+    assert "de/" in parts
+
+
+def test_email_not_broken(de):
+    assert split("redaktion@example.org", de)[1] == []
+
+
+def test_cjk_breaks_between_chars(de):
+    parts, kinds = split("王文涛", de)
+    assert parts == ["王", "文", "涛"] and set(kinds) == {NOHYPHEN}
+    parts, kinds = split("(深度求素)", de)
+    assert parts[0] == "(深" and parts[-1] == "素)"
+
+
+def test_soft_hyphens_override(de):
+    text, pts = break_points("Ab\xadkom\xadmen", de)
+    assert text == "Abkommen"
+    assert [p for p, _ in pts] == [2, 5]
+
+
+def test_english(en):
+    parts, kinds = split("hyphenation", en)
+    assert len(parts) >= 2 and set(kinds) == {HYPHEN}
+
+
+def test_no_auto_when_disallowed(de):
+    assert split("Exportbeschränkungen", de, allow_auto=False)[1] == []
+    assert split("Exportbeschränkungen", None)[1] == []
+
+
+def test_memoised_and_shared(de):
+    assert get_hyphenator("de") is de
+    assert de.positions("Rechenzentren") is de.positions("Rechenzentren")
+    h2 = Hyphenator("de")
+    assert h2.positions("Rechenzentren") == de.positions("Rechenzentren")
+
+
+def test_exceptions():
+    h = Hyphenator("de", exceptions={"Medikamente": "Me-di-ka-men-te"})
+    assert h.hyphenate("Medikamente") == "Me-di-ka-men-te"
+
+
+def test_unknown_language():
+    with pytest.raises(ValueError):
+        Hyphenator("xx")
