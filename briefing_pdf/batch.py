@@ -1,21 +1,30 @@
-"""Many issues at once: discovery, sharding and a process pool.
+"""Many issues at once: discovery, sharding, warm-up and a process pool.
 
 Each issue builds in a worker process; a failure is a result, not an
 exception, so one bad issue never stops the others.
+
+Warm-up: the expensive, issue-independent state (ReportLab's import, the
+parsed shipped fonts, pyphen's dictionaries for the languages in the batch)
+is loaded once in the parent *before* the pool forks, so every worker starts
+warm and shares those pages copy-on-write. Where ``fork`` is not available
+the same warm-up runs as the pool initializer in every worker.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import re
 import time
-import zlib
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
 from .errors import BriefingError, Problem
 
 ISSUE_SUFFIXES = (".yaml", ".yml", ".json")
+_LANGUAGE_RE = re.compile(r'(?:^|[{,])\s*"?language"?\s*:\s*["\']?([A-Za-z_-]+)', re.M)
 
 
 def is_brand_file(path: Path) -> bool:
@@ -39,9 +48,21 @@ def parse_shard(spec: str) -> tuple[int, int]:
     return k, n
 
 
-def in_shard(path: Path, k: int, n: int) -> bool:
-    """Stable partition by file name: the same file lands in the same shard on every machine."""
-    return zlib.crc32(path.name.encode("utf-8")) % n == k - 1
+def _shard_key(path: Path) -> str:
+    return path.as_posix()
+
+
+def select_shard(files: Sequence[Path], k: int, n: int) -> list[Path]:
+    """Shard ``k`` of ``n`` (1-based) of ``files``, in their original order.
+
+    The files are ordered by path (so argument order and file-system order do
+    not matter) and dealt round-robin: shards are disjoint, together they are
+    every file, their sizes differ by at most one, and the same file set gives
+    the same partition on every machine and every run.
+    """
+    ordered = sorted(dict.fromkeys(files), key=_shard_key)
+    chosen = {f for i, f in enumerate(ordered) if i % n == k - 1}
+    return [f for f in dict.fromkeys(files) if f in chosen]
 
 
 @dataclass
@@ -76,14 +97,68 @@ def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: in
                                "(please report this; run with --debug for details)", str(source))])
 
 
-def _warm() -> None:
-    """Load the expensive parts once per worker, before the first issue."""
-    from . import render  # noqa: F401  (imports ReportLab)
+def languages(files: Iterable[Path]) -> set[str]:
+    """The ``language:`` values of issue files, read cheaply (no YAML parse); unknown → both."""
+    found: set[str] = set()
+    for f in files:
+        try:
+            match = _LANGUAGE_RE.search(Path(f).read_text(encoding="utf-8", errors="replace")[:20000])
+        except OSError:
+            match = None
+        if match and match.group(1).lower()[:2] in ("de", "en"):
+            found.add(match.group(1).lower()[:2])
+        else:
+            found.update(("de", "en"))
+    return found
+
+
+def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
+    """Load the issue-independent expensive state of a build, once per process.
+
+    Every step is optional: a failure here only means the build pays the cost
+    itself (and reports any real problem with its usual message).
+    """
+    steps: list[Callable[[], object]] = [lambda: __import__("briefing_pdf.render")]
+
+    def fonts() -> None:
+        from .fonts import load_fontset
+
+        load_fontset({}, None, "<shipped fonts>").register_all()
+
+    def hyphenation(lang: str) -> Callable[[], object]:
+        def load() -> None:
+            import pyphen
+
+            pyphen.Pyphen(lang={"de": "de_DE", "en": "en_US"}[lang])
+        return load
+
+    steps.append(fonts)
+    steps += [hyphenation(lang) for lang in sorted(set(langs)) if lang in ("de", "en")]
+    if png:
+        steps.append(lambda: __import__("pypdfium2"))
+    for step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - warm-up is best effort
+            pass
+
+
+def _pool(workers: int, langs: set[str], png: bool) -> ProcessPoolExecutor:
+    if "fork" in multiprocessing.get_all_start_methods():
+        warm(langs, png)  # once, in the parent: the forked workers inherit it
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=workers, initializer=warm, initargs=(tuple(langs), png))
 
 
 def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
-               png_dpi: int | None = None, on_done=None) -> list[Result]:
-    """Build (source, output) pairs with ``workers`` processes, in input order."""
+               png_dpi: int | None = None, on_done: Callable[[Result], None] | None = None) -> list[Result]:
+    """Build (source, output) pairs with ``workers`` processes; results in input order.
+
+    ``on_done`` is called in the parent as each issue finishes (completion
+    order). Workers are forked before the caller's UI threads exist only if
+    the caller avoids starting threads first (the CLI's progress bar does not
+    use a refresh thread for that reason).
+    """
     results: dict[int, Result] = {}
     if workers <= 1 or len(jobs) <= 1:
         for i, (src, out) in enumerate(jobs):
@@ -91,13 +166,17 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
             if on_done:
                 on_done(results[i])
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_warm) as pool:
+        langs = languages(src for src, _ in jobs)
+        with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
             futures = {pool.submit(build_one, src, out, brand, png_dpi): i for i, (src, out) in enumerate(jobs)}
-            from concurrent.futures import as_completed
-
             for future in as_completed(futures):
                 i = futures[future]
-                results[i] = future.result()
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # a worker died (out of memory, killed)
+                    src, out = jobs[i]
+                    results[i] = Result(src, out, False, problems=[Problem(
+                        f"internal error: the build process failed: {exc.__class__.__name__}: {exc}", str(src))])
                 if on_done:
                     on_done(results[i])
     return [results[i] for i in range(len(jobs))]

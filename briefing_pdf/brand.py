@@ -167,6 +167,8 @@ def resolve_labels(brand: Brand, lang: str) -> dict[str, str]:
 def brand_for(issue: Loaded[Issue], override: Path | None = None) -> Loaded[Brand]:
     """The brand an issue uses: ``--brand``, else the issue's ``brand:``, else the default."""
     if override is not None:
+        if not override.is_file():
+            raise BriefingError.single("brand file not found", file=str(override), kind="usage")
         return load_brand(override)
     if issue.model.brand:
         path = (issue.path.parent / issue.model.brand)
@@ -199,16 +201,19 @@ def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
     """Resolve the brand for one issue; checks fonts, logo and imprint."""
     model = brand.model
     base = brand.path.parent if brand.source.file != "<built-in default brand>" else None
+    problems = []
     try:
         fonts = load_fontset(model.fonts.model_dump(), base, brand.source.file)
     except BriefingError as exc:
-        raise _relocate(exc, brand.source, ()) from None
+        problems += _relocate(exc, brand.source, ()).problems
     logo = None
     if model.logo:
         logo = (base or Path(".")) / model.logo
         problem = _logo_problem(logo)
         if problem:
-            raise BriefingError([brand.source.problem(("logo",), problem)])
+            problems.append(brand.source.problem(("logo",), problem))
+    if problems:  # fonts and logo together: every problem at once
+        raise BriefingError(problems)
     c = model.colors
     colors = Colors(c.primary, c.accent, c.text, c.muted, _tint(c.primary))
     return Theme(

@@ -105,7 +105,7 @@ def build(
     dpi: int = typer.Option(70, "--dpi", help="Resolution of --png previews."),
 ) -> None:
     """Build PDFs from issue files; a folder builds every issue in it."""
-    from .batch import build_many, default_jobs, in_shard, parse_shard
+    from .batch import default_jobs, parse_shard, select_shard
 
     try:
         if brand is not None and not brand.is_file():
@@ -114,7 +114,7 @@ def build(
         many = len(files) > 1 or any(p.is_dir() for p in paths)
         if shard:
             k, n = parse_shard(shard)
-            files = [f for f in files if in_shard(f, k, n)]
+            files = select_shard(files, k, n)
         targets = _outputs(files, output, many)
     except BriefingError as exc:
         _fail(exc)
@@ -146,12 +146,16 @@ def _run(jobs, brand, workers, dpi, many):
     if many and sys.stdout.isatty():
         from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
+        # No refresh thread (auto_refresh=False): the pool forks its workers
+        # after this point, and forking a process that runs threads is unsafe.
+        with Progress(transient=True, auto_refresh=False) as progress:
             task = progress.add_task("Building", total=len(jobs))
+            progress.refresh()
 
             def tick(result) -> None:
                 progress.advance(task)
                 done(result)
+                progress.refresh()
 
             return build_many(jobs, brand, workers, dpi, on_done=tick)
     return build_many(jobs, brand, workers, dpi, on_done=done)
@@ -227,11 +231,49 @@ def preview(
         print(path)
 
 
+#: Files whose change triggers a rebuild in ``watch`` (issue, brand, logo, fonts).
+WATCHED_SUFFIXES = (".yaml", ".yml", ".json", ".svg", ".png", ".jpg", ".jpeg", ".ttf", ".ttc", ".otf")
+
+
+def _watch_filter(target: Path, roots: list[Path]):
+    """Changes that should rebuild: inputs only, never our own output (no rebuild loops)."""
+    from watchfiles import DefaultFilter
+
+    default = DefaultFilter()
+    out_dir = target.resolve().parent
+    out_is_root = out_dir in roots
+
+    def relevant(change, raw: str) -> bool:
+        p = Path(raw)
+        if p.name.startswith(".") or p.suffix.lower() not in WATCHED_SUFFIXES or not default(change, raw):
+            return False
+        if not out_is_root:
+            try:
+                p.resolve().relative_to(out_dir)
+                return False  # inside the output folder (previews, other PDFs)
+            except ValueError:
+                pass
+        return True
+
+    return relevant
+
+
+def _brand_dir(issue: Path) -> Optional[Path]:
+    """Folder of the brand file an issue names with ``brand:`` (read cheaply, best effort)."""
+    import re
+
+    try:
+        m = re.search(r"^brand:\s*[\"']?([^\"'#\n]+?)[\"']?\s*(?:#.*)?$", issue.read_text(encoding="utf-8"), re.M)
+    except OSError:
+        return None
+    return (issue.parent / m.group(1)).resolve().parent if m else None
+
+
 @app.command()
 def watch(
     path: Path = typer.Argument(..., help="The issue file to watch."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output"),
-    brand: Optional[Path] = typer.Option(None, "--brand"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output PDF (default: out/<stem>.pdf)."),
+    brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
 ) -> None:
     """Rebuild a PDF on every save; a broken save keeps the last good PDF."""
     from watchfiles import watch as watch_files
@@ -241,21 +283,33 @@ def watch(
     if not path.is_file():
         _err(f"{path}: file not found")
         raise typer.Exit(2)
+    if brand is not None and not brand.is_file():
+        _err(f"{brand}: brand file not found")
+        raise typer.Exit(2)
     target = output or Path("out") / f"{path.stem}.pdf"
 
     def once() -> None:
+        if not path.is_file():  # an editor's save-by-rename is in progress; its create event follows
+            return
         r = build_one(path, target, brand)
         stamp = time.strftime("%H:%M:%S")
         if r.ok:
             print(f"{stamp} ok    {target} ({r.pages} pages, {r.seconds:.2f} s)", flush=True)
         else:
-            print(f"{stamp} FAIL  kept the last good PDF", flush=True)
+            print(f"{stamp} FAIL  {path}: kept the last good PDF", flush=True)
             _report(r.problems)
+            sys.stderr.flush()
 
     once()
-    watched = [path.resolve().parent] + ([brand.resolve().parent] if brand else [])
+    roots = {path.resolve().parent}
+    for extra in (brand.resolve().parent if brand else None, _brand_dir(path)):
+        if extra is not None and extra.is_dir():
+            roots.add(extra)
+    ordered = sorted(roots)
+    print(f"watching {path} → {target} (Ctrl+C to stop)", flush=True)
     try:
-        for _changes in watch_files(*watched, debounce=150, step=50):
+        for _changes in watch_files(*ordered, watch_filter=_watch_filter(target, ordered),
+                                    debounce=150, step=50):
             once()
     except KeyboardInterrupt:
         pass

@@ -116,7 +116,17 @@ class SectionBand(Flowable):
         c.restoreState()
 
 
-class KeepWithLines(Flowable):
+class _ShallowCopy:
+    """BalancedColumns deep-copies flowables before each trial split; a shallow
+    copy is enough for ours (split builds new objects) and keeps caches shared."""
+
+    def __deepcopy__(self, memo):
+        import copy
+
+        return copy.copy(self)
+
+
+class KeepWithLines(_ShallowCopy, Flowable):
     """A heading kept together with at least ``lines`` lines of the next flowable.
 
     If heading plus those lines do not fit, the whole group moves on (split
@@ -167,7 +177,7 @@ class KeepWithLines(Flowable):
             y -= f.getSpaceAfter()
 
 
-class Callout(Flowable):
+class Callout(_ShallowCopy, Flowable):
     """Tinted box with an accent rule on the left; splits across columns and pages."""
 
     def __init__(self, content: list[Flowable], tint: str, rule_color: str, padding: float,

@@ -80,6 +80,11 @@ def check_font(path: Path, display: str) -> frozenset[int]:
     if not path.is_file():
         raise BriefingError.single(f"font file not found: {path}", file=display)
     try:
+        with open(path, "rb") as handle:
+            handle.read(4)
+    except OSError as exc:
+        raise BriefingError.single(f"font file {path} is not readable: {exc.strerror or exc}", file=display) from None
+    try:
         return _inspect(path.resolve(), path.stat().st_mtime)
     except ValueError as exc:
         raise BriefingError.single(f"font {path.name} {exc}", file=display) from None
@@ -169,6 +174,7 @@ def load_fontset(spec: dict[str, object], base: Path | None, display: str) -> Fo
 
     own_body = bool(spec.get("regular"))
     faces: dict[str, FontFile] = {}
+    failed: set[Path] = set()  # a broken file is reported once, not for every face that inherits it
     for role in (*FACES, "heading", "heading_bold"):
         value = spec.get(role)
         if not value and own_body and role not in ("heading", "heading_bold"):
@@ -176,9 +182,12 @@ def load_fontset(spec: dict[str, object], base: Path | None, display: str) -> Fo
         if not value and own_body and role in ("heading", "heading_bold"):
             value = spec.get("bold" if role == "heading_bold" else "regular") or spec.get("regular")
         path = resolve(value, DEFAULT_FONTS[role])
+        if path in failed:
+            continue
         try:
             faces[role] = FontFile(path, "", check_font(path, display))
         except BriefingError as exc:
+            failed.add(path)
             problems.extend(p.__class__(p.message, p.file, p.line, p.column, f"fonts.{role}") for p in exc.problems)
     fallback_spec = spec.get("fallback")
     fallback_paths = [resolve(v, v) for v in fallback_spec] if fallback_spec is not None else \

@@ -88,6 +88,10 @@ class Hyphenator:
     module level (shared by all instances with the same settings).
     """
 
+
+    def __deepcopy__(self, memo):
+        return self  # one dictionary per language and process, never copied
+
     def __init__(self, lang: str = "de", min_word: int = 6, left: int = 2,
                  right: int = 3, exceptions: Optional[Dict[str, str]] = None):
         if lang not in _LANGS:
@@ -101,6 +105,7 @@ class Hyphenator:
             self.exceptions[k.lower()] = v
         key = (self.lang, min_word, left, right, tuple(sorted(self.exceptions.items())))
         self._memo = _MEMO.setdefault(key, {})
+        self._memo_id = key
 
     # -- policy -----------------------------------------------------------
     def hyphenable(self, word: str) -> bool:
@@ -190,8 +195,27 @@ def _is_url(core: str) -> bool:
     return bool(_URL_RE.match(core)) or (core.count("/") >= 2 and "." in core.split("/")[0])
 
 
+_BP_MEMO: Dict[tuple, Tuple[str, List[Tuple[int, str]]]] = {}
+_CJK_RE = re.compile("[\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf"
+                     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]")
+_EXPL_RE = re.compile("[-\u2010\u2011\u2013/]")
+
+
 def break_points(token: str, hyphenator: Optional[Hyphenator] = None,
                  allow_auto: bool = True) -> Tuple[str, List[Tuple[int, str]]]:
+    """Memoised front end of :func:`_break_points` (same arguments/result;
+    the returned list must not be modified)."""
+    key = (token, hyphenator._memo_id if hyphenator is not None else None, allow_auto)
+    r = _BP_MEMO.get(key)
+    if r is None:
+        if len(_BP_MEMO) > 500000:
+            _BP_MEMO.clear()
+        r = _BP_MEMO[key] = _break_points(token, hyphenator, allow_auto)
+    return r
+
+
+def _break_points(token: str, hyphenator: Optional[Hyphenator] = None,
+                  allow_auto: bool = True) -> Tuple[str, List[Tuple[int, str]]]:
     """Break opportunities inside one whitespace-free token.
 
     Returns ``(text, points)``: ``text`` is the token with soft hyphens
@@ -220,7 +244,7 @@ def break_points(token: str, hyphenator: Optional[Hyphenator] = None,
 
     # CJK: break between ideographs (kinsoku: not before closing punctuation,
     # not after opening punctuation).
-    if any(is_cjk(c) for c in text):
+    if _CJK_RE.search(text):
         for k in range(1, n):
             a, b = text[k - 1], text[k]
             if (is_cjk(a) or is_cjk(b)) and not (b in _CJK_CLOSE or a in _CJK_OPEN) \
@@ -266,7 +290,7 @@ def break_points(token: str, hyphenator: Optional[Hyphenator] = None,
         return text, pts
 
     # Explicit hyphens / dashes / slashes inside the word.
-    if any(c in _HYPHENS or c == "/" for c in core):
+    if _EXPL_RE.search(core):
         for k in range(1, len(core) - 1):
             c = core[k]
             if (c in _HYPHENS) and k >= 2 and len(core) - k - 1 >= 2 \

@@ -63,6 +63,7 @@ __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
 _WS = " \t\n\r\f\v"
 _SW_CACHE: Dict[tuple, float] = {}
+_TEMPLATES: Dict[tuple, dict] = {}
 
 
 def _sw(text: str, font: str, size: float) -> float:
@@ -199,32 +200,26 @@ class KPParagraph(Paragraph):
                     i = j
         return toks
 
-    def _build_items(self, auto: bool) -> list:
+    def _template(self, segs, allow, expand, ls):
+        """Item template of one token: ``(ctext, csegs, entries)`` where an
+        entry is ``("B", a, b, width, stretch)`` (characters a:b) or
+        ``("P", width, cost, flagged, auto, hyphen_frag_index)``."""
         st = self.settings
-        justify = self.style.alignment == TA_JUSTIFY
-        expand = st.expand if justify else 0.0
-        ls = st.letterspace if justify else 0.0
-        hy = self.hyphenator
-        items = []
-        toks = self._tokens()
-        for ti, tok in enumerate(toks):
-            if tok == "BR":
-                while items and items[-1].is_glue:
-                    items.pop()
-                items.extend(lb.forced_break())
-                continue
-            segs = tok.segs
-            raw = "".join(t for _, t in segs)
-            allow = auto and hy is not None and (st.hyphenate_bold or
-                                                 not any(_is_bold(f) for f, t in segs if t))
-            text, pts = break_points(raw, hy, allow_auto=allow)
-            if text != raw:   # soft hyphens removed
-                segs = [(f, t.replace("\xad", "")) for f, t in segs]
-            cuts = [0] + [p for p, _ in pts] + [len(text)]
-            kinds = [k for _, k in pts]
-            for k in range(len(cuts) - 1):
-                a, b = cuts[k], cuts[k + 1]
-                piece = _slice_segs(segs, a, b) if (a or b != len(text)) else segs
+        raw = "".join(t for _, t in segs)
+        text, pts = break_points(raw, self.hyphenator, allow_auto=allow)
+        if text != raw:   # soft hyphens removed
+            segs = [(f, t.replace("\xad", "")) for f, t in segs]
+        cuts = [0] + [p for p, _ in pts] + [len(text)]
+        entries = []
+        single = len(segs) == 1
+        for k in range(len(cuts) - 1):
+            a, b = cuts[k], cuts[k + 1]
+            if single:
+                f = segs[0][0]
+                width = _sw(text[a:b], f.fontName, f.fontSize)
+                stretch = width * expand + (b - a) * ls * f.fontSize
+            else:
+                piece = _slice_segs(segs, a, b)
                 width = 0.0
                 nch = 0
                 fs = 0.0
@@ -234,37 +229,87 @@ class KPParagraph(Paragraph):
                         nch += len(t)
                         fs = f.fontSize
                 stretch = width * expand + nch * ls * fs
-                pieces = None
-                if width > 40.0 and nch > 1:
-                    pieces = []
-                    for f, t in piece:
-                        for ch in t:
-                            pieces.append(_sw(ch, f.fontName, f.fontSize))
-                    if len(pieces) != nch:
-                        pieces = None
-                items.append(lb.Box(width, piece, stretch, stretch, pieces))
-                if k < len(kinds):
-                    kind = kinds[k]
-                    if kind == HYPHEN:
-                        hf = piece[-1][0]
-                        items.append(lb.Penalty(_sw("-", hf.fontName, hf.fontSize),
-                                                st.hyphen_penalty, True, hf, auto=True))
-                    elif kind == URLCHAR:
-                        items.append(lb.Penalty(0.0, st.url_char_penalty, False, None))
-                    elif kind == EXPLICIT:
-                        items.append(lb.Penalty(0.0, st.explicit_hyphen_penalty, True, None))
+            entries.append(("B", a, b, width, stretch))
+            if k < len(pts):
+                kind = pts[k][1]
+                if kind == HYPHEN:
+                    hf = segs[0][0] if single else _slice_segs(segs, a, b)[-1][0]
+                    entries.append(("P", _sw("-", hf.fontName, hf.fontSize),
+                                    st.hyphen_penalty, True, True, hf))
+                elif kind == URLCHAR:
+                    entries.append(("P", 0.0, st.url_char_penalty, False, False, None))
+                elif kind == EXPLICIT:
+                    entries.append(("P", 0.0, st.explicit_hyphen_penalty, True, False, None))
+                else:
+                    cjk = not text[b - 1].isascii()
+                    entries.append(("P", 0.0, st.cjk_penalty if cjk else st.url_penalty,
+                                    False, False, None))
+        return text, segs, entries
+
+    def _build_items(self, auto: bool) -> list:
+        st = self.settings
+        justify = self.style.alignment == TA_JUSTIFY
+        expand = st.expand if justify else 0.0
+        ls = st.letterspace if justify else 0.0
+        hy = self.hyphenator
+        hy_ok = auto and hy is not None
+        tcache = _TEMPLATES.setdefault((id(st), expand, ls, hy._memo_id if hy else None), {})
+        if len(tcache) > 100000:
+            tcache.clear()
+        Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
+        items = []
+        append = items.append
+        toks = self._tokens()
+        ntoks = len(toks)
+        sstretch, sshrink = st.space_stretch, st.space_shrink
+        for ti, tok in enumerate(toks):
+            if tok == "BR":
+                while items and items[-1].is_glue:
+                    items.pop()
+                items.extend(lb.forced_break())
+                continue
+            segs = tok.segs
+            if len(segs) == 1:
+                f, raw = segs[0]
+                allow = hy_ok and (st.hyphenate_bold or not _is_bold(f))
+                key = (raw, f.fontName, f.fontSize, allow)
+                tpl = tcache.get(key)
+                if tpl is None:
+                    tpl = tcache[key] = self._template(segs, allow, expand, ls)
+                text, _, entries = tpl
+                for e in entries:
+                    if e[0] == "B":
+                        a, b, width = e[1], e[2], e[3]
+                        piece = [(f, text[a:b])] if (a or b != len(text)) else [(f, text)]
+                        pcs = (lambda piece=piece: [_sw(ch, f.fontName, f.fontSize)
+                                                    for ff, t in piece for ch in t]) \
+                            if width > 40.0 and b - a > 1 else None
+                        append(Box(width, piece, e[4], e[4], pcs))
                     else:
-                        cjk = not text[b - 1].isascii()
-                        items.append(lb.Penalty(0.0, st.cjk_penalty if cjk else st.url_penalty,
-                                                False, None))
-            if tok.space is not None and ti < len(toks) - 1:
+                        append(Penalty(e[1], e[2], e[3], f if e[5] is not None else None,
+                                       auto=e[4]))
+            else:
+                allow = hy_ok and (st.hyphenate_bold or
+                                   not any(_is_bold(f) for f, t in segs if t))
+                text, csegs, entries = self._template(segs, allow, expand, ls)
+                for e in entries:
+                    if e[0] == "B":
+                        a, b, width = e[1], e[2], e[3]
+                        piece = _slice_segs(csegs, a, b)
+                        pcs = (lambda piece=piece: [_sw(ch, f.fontName, f.fontSize)
+                                                    for f, t in piece for ch in t]) \
+                            if width > 40.0 and b - a > 1 else None
+                        append(Box(width, piece, e[4], e[4], pcs))
+                    else:
+                        append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
+            if tok.space is not None and ti < ntoks - 1:
                 if len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
                     # "Maschinenbau- und": a line ending here shows a hyphen,
                     # so the break must count as flagged (ladder cap).
-                    items.append(lb.Penalty(0.0, 0.0, True, None))
+                    append(Penalty(0.0, 0.0, True, None))
                 f = tok.space
                 w = _sw(" ", f.fontName, f.fontSize)
-                items.append(lb.Glue(w, w * st.space_stretch, w * st.space_shrink, f))
+                append(Glue(w, w * sstretch, w * sshrink, f))
         return items
 
     def _items(self, auto: bool) -> list:
@@ -292,16 +337,10 @@ class KPParagraph(Paragraph):
         if self._kp_fixed_items is not None:
             br = lb.break_lines(self._kp_fixed_items, lw, params)
         else:
-            # Pass 1 without any dictionary lookups; hyphenate only if needed.
-            br = None
-            rest = tuple(p for p in params.passes if p != 1)
-            if 1 in params.passes and self.hyphenator is not None and rest:
-                br = lb.break_lines(self._items(False), lw,
-                                    replace(params, passes=(1,), emergency=False))
-                if br is None:
-                    br = lb.break_lines(self._items(True), lw, replace(params, passes=rest))
-            else:
-                br = lb.break_lines(self._items(True), lw, params)
+            # Dictionary lookups are memoised per word (hyphenate.py), so the
+            # items are built once with all hyphenation points; pass 1 of the
+            # breaker ignores the automatic ones.
+            br = lb.break_lines(self._items(True), lw, params)
         self._kp_cache[key] = br
         return br
 
@@ -317,6 +356,15 @@ class KPParagraph(Paragraph):
         if self.bulletText and not self._kp_cont:
             _handleBulletWidth(self.bulletText, style, W)
         return W
+
+    def __deepcopy__(self, memo):
+        # BalancedColumns deep-copies flowables before every trial split.
+        # A shallow copy is enough (split/wrap rebind attributes, they do not
+        # mutate shared structures) and it shares the break cache, which is
+        # what keeps balanced columns fast.
+        import copy as _copy
+
+        return _copy.copy(self)
 
     def wrap(self, availWidth, availHeight):
         if availWidth < _FUZZ:

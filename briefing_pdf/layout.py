@@ -25,7 +25,7 @@ from .flowables import Callout, ContentsEntry, KeepWithLines, Marker, PageRegist
 from .model import Article, Issue, Source, Topic
 from .text import escape, font_runs, paragraphs, plain_markup, to_markup
 
-ParagraphFactory = Callable[[str, ParagraphStyle], Flowable]
+ParagraphFactory = Callable[..., Flowable]
 
 
 @dataclass
@@ -96,7 +96,10 @@ class LayoutContext:
 
     theme: Theme
     styles: Styles
+    #: Justified body text (hyphenated in the issue's language).
     paragraph: ParagraphFactory = Paragraph
+    #: Headings, labels, lists: never hyphenated.
+    unhyphenated: ParagraphFactory = Paragraph
     registry: PageRegistry = field(default_factory=PageRegistry)
 
     # -- small helpers -------------------------------------------------------------
@@ -153,14 +156,14 @@ def contents_items(issue: Issue, theme: Theme) -> list[ContentsItem]:
 def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     number_font = theme.fonts.name("heading")
-    story: list[Flowable] = [Paragraph(ctx.plain(theme.label("contents")), st.contents_title),
+    story: list[Flowable] = [ctx.unhyphenated(ctx.plain(theme.label("contents")), st.contents_title),
                              HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary,
                                         spaceBefore=0, spaceAfter=4)]
     for item in contents_items(issue, theme):
         style = st.contents_section if item.level == 0 else st.contents_article
         face = "heading_bold" if item.level == 0 else "heading"
         story.append(ContentsEntry(
-            Paragraph(ctx.plain(item.title, face), style), ctx.registry, item.key,
+            ctx.unhyphenated(ctx.plain(item.title, face), style), ctx.registry, item.key,
             number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
             space_before=8 if item.level == 0 else 3))
@@ -178,7 +181,7 @@ def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float =
 
 def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline_title: str) -> Flowable:
     st = ctx.styles
-    head = [ctx.marker(key, outline_title, 1), Paragraph(ctx.plain(title), st.title)]
+    head = [ctx.marker(key, outline_title, 1), ctx.unhyphenated(ctx.plain(title), st.title)]
     return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
 
 
@@ -210,8 +213,8 @@ def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
         markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
                   f'<a href="{escape(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
                   f"{note}")
-        items.append(Paragraph(markup, st.source_item, bulletText="\u25aa"))
-    label = Paragraph(ctx.plain(theme.label("sources")), st.source_label)
+        items.append(ctx.unhyphenated(markup, st.source_item, bulletText="\u25aa"))
+    label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
     return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
 
 
@@ -252,13 +255,13 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
         source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
                   f'<a href="{escape(metrix.source.url)}" color="{theme.colors.primary}">'
                   f"{ctx.plain(metrix.source.title, 'heading')}</a>)")
-        text.append(Paragraph(source, st.metrix_source))
+        text.append(ctx.unhyphenated(source, st.metrix_source))
     value_font = theme.fonts.name("heading_bold")
     natural = stringWidth(metrix.value, value_font, 1)
     band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
     if natural * theme.design.metrix_size <= width * 0.38:
         value_w = natural * theme.design.metrix_size + 12
-        table = Table([[Paragraph(ctx.plain(metrix.value), st.metrix_value), text]],
+        table = Table([[ctx.unhyphenated(ctx.plain(metrix.value), st.metrix_value), text]],
                       colWidths=[value_w, width - value_w])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -271,7 +274,7 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
         size = max(20.0, min(theme.design.metrix_size, 2 * 0.95 * width / max(natural, 1)))
         style = ParagraphStyle("metrix_value_long", parent=st.metrix_value, fontSize=size, leading=size * 1.08,
                                spaceAfter=4)
-        body = [Paragraph(ctx.plain(metrix.value), style), *text]
+        body = [ctx.unhyphenated(ctx.plain(metrix.value), style), *text]
     rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
     return [CondPageBreak(90), band, Spacer(1, 6), *body, rule]
 
@@ -287,7 +290,7 @@ def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
                 f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
         last = paragraphs(item.text)[-1]
         paras[-1] = ctx.paragraph(ctx.markup(last) + date, st.body)
-        story.append(KeepWithLines([Paragraph(title, st.item_title)], paras[0], lines=2,
+        story.append(KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
                                    min_height=2 * st.body.leading))
         story += paras[1:]
     return story
@@ -299,7 +302,7 @@ def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
     for pod in issue.podcasts:
         title = f'<a href="{escape(pod.url)}" color="{theme.colors.primary}">{ctx.plain(pod.title)}</a>'
         paras = _body_paragraphs(ctx, pod.text, st.body)
-        story.append(KeepWithLines([Paragraph(title, st.item_title)], paras[0], lines=2,
+        story.append(KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
                                    min_height=2 * st.body.leading))
         story += paras[1:]
     return story
@@ -315,10 +318,10 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
     for group in imprint.groups:
         people: list[Flowable] = []
         for person in group.people:
-            people.append(Paragraph(ctx.plain(person.name), st.imprint_name))
+            people.append(ctx.unhyphenated(ctx.plain(person.name), st.imprint_name))
             if person.role:
-                people.append(Paragraph(ctx.plain(person.role, "heading"), st.imprint_role))
-        head = Paragraph(ctx.plain(group.heading.upper()), st.imprint_heading)
+                people.append(ctx.unhyphenated(ctx.plain(person.role, "heading"), st.imprint_role))
+        head = ctx.unhyphenated(ctx.plain(group.heading.upper()), st.imprint_heading)
         content.append(KeepWithLines([head], people[0], lines=1, min_height=st.imprint_name.leading))
         content += people[1:]
     pub = imprint.publisher
@@ -332,11 +335,11 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
     if pub.web:
         lines.append(f'<a href="{escape(pub.web)}" color="{theme.colors.primary}">'
                      f"{ctx.plain(pub.web, 'heading')}</a>")
-    content.append(Paragraph(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
-    content.append(Paragraph(ctx.plain(pub.name), st.imprint_name))
-    content.append(Paragraph("<br/>".join(lines), st.imprint_role))
+    content.append(ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
+    content.append(ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name))
+    content.append(ctx.unhyphenated("<br/>".join(lines), st.imprint_role))
     marker = ctx.marker("sec-imprint", label, 0)
-    title = Paragraph(ctx.plain(label), st.imprint_heading)
+    title = ctx.unhyphenated(ctx.plain(label), st.imprint_heading)
     rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
     return [CondPageBreak(80), rule, marker, title, _columns(content, ctx, space_after=0)]
 

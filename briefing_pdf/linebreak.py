@@ -57,8 +57,9 @@ simply illegal – demerits alone do not reliably prevent ladders.
 Final-line rule: the paragraph gets finishing glue (parfillskip, infinite
 stretch) and a forced break.  A last line narrower than
 ``min_last_line_width`` gets extra demerits, and a last line that is only the
-tail fragment of a hyphenated word (no interword glue in it) gets very large
-demerits, so both are avoided whenever an alternative exists.
+tail fragment of a hyphenated word (no interword glue in it) and narrower
+than 1.5 times that minimum is illegal in passes 1–2 and gets very large demerits
+in pass 3, so both are avoided whenever an alternative exists.
 """
 from __future__ import annotations
 
@@ -78,8 +79,9 @@ FIL = 1e7
 
 class Box:
     """Unbreakable material.  ``pieces`` (optional) is a sequence of
-    per-character (or per-cluster) widths used only for emergency splitting of
-    a token that is wider than the line."""
+    per-character (or per-cluster) widths – or a callable returning it, so
+    callers need not measure every character up front – used only for
+    emergency splitting of a token that is wider than the line."""
     __slots__ = ("width", "payload", "stretch", "shrink", "pieces")
     is_box = True
     is_glue = False
@@ -294,44 +296,52 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
     active: List[_Node] = [_Node(-1, next_box[0], 0, 1, 0, 0.0, None, False, 0.0)]
     last_index = n - 1
 
-    for b in range(n):
-        it = items[b]
+    # Legal breakpoints: (index, penalty width, cost, flagged, forced).
+    bps = []
+    prev_box = False
+    for b, it in enumerate(items):
         if it.is_glue:
-            if b == 0 or not items[b - 1].is_box:
-                continue
-            pw = 0.0
-            cost = 0.0
-            flagged = False
-            forced = False
+            if prev_box:
+                bps.append((b, 0.0, 0.0, False, False))
+            prev_box = False
         elif it.is_penalty:
-            cost = it.cost
-            if cost >= INF:
-                continue
-            if it.auto and not allow_auto:
-                continue
-            pw = it.width
-            flagged = it.flagged
-            forced = cost <= -INF
+            c = it.cost
+            if c < INF and (allow_auto or not it.auto):
+                bps.append((b, it.width, c, it.flagged, c <= -INF))
+            prev_box = False
         else:
-            continue
+            prev_box = True
 
-        # best candidate per (fitness, hyphen-run)
+    dhd = params.double_hyphen_demerits
+    adj = params.adj_demerits
+    for b, pw, cost, flagged, forced in bps:
+        swb = sw[b] + pw
+        syb = sy[b]
+        szb = sz[b]
+        if cost > 0:
+            pen = cost * cost
+        elif -INF < cost < 0:
+            pen = -cost * cost
+        else:
+            pen = 0.0
+        is_last = b == last_index
         best = {}
         new_active = []
         for a in active:
-            L = sw[b] - sw[a.start] + pw
+            st = a.start
+            L = swb - sw[st]
             lw = lw_const if const_width else line_width(a.line)
             if L < lw:
-                Y = sy[b] - sy[a.start]
+                Y = syb - sy[st]
                 r = (lw - L) / Y if Y > 0 else inf
             elif L > lw:
-                Z = sz[b] - sz[a.start]
+                Z = szb - sz[st]
                 r = (lw - L) / Z if Z > 0 else -inf
+                if r < -1.0:
+                    # Line already too long: later breaks only get longer.
+                    continue
             else:
                 r = 0.0
-            if r < -1.0:
-                # Line already too long: later breaks only get longer.
-                continue
             if not forced:
                 new_active.append(a)
             if r > tolerance:
@@ -339,30 +349,39 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
             if flagged and a.hrun >= max_h:
                 continue   # hard cap on hyphen ladders
             # Demerits (Knuth–Plass, TeX flavour).
-            bad = 100.0 * abs(r) ** 3 if r != inf else 1e12
-            if bad > 1e12:
+            if r == inf:
                 bad = 1e12
-            d = (lp + bad) ** 2
-            if cost > 0:
-                d += cost * cost
-            elif -INF < cost < 0:
-                d -= cost * cost
+            else:
+                bad = 100.0 * (r * r * r if r > 0 else -r * r * r)
+                if bad > 1e12:
+                    bad = 1e12
+            d = (lp + bad) ** 2 + pen
             if flagged and a.flagged:
-                d += params.double_hyphen_demerits
-            fit = _fitness(r)
-            if abs(fit - a.fitness) > 1 and a.pos >= 0:
-                d += params.adj_demerits
-            if b == last_index:
+                d += dhd
+            if r < -0.5:
+                fit = 0      # tight
+            elif r <= 0.5:
+                fit = 1      # decent
+            elif r <= 1.0:
+                fit = 2      # loose
+            else:
+                fit = 3      # very loose
+            if a.pos >= 0 and (fit - a.fitness > 1 or a.fitness - fit > 1):
+                d += adj
+            if is_last:
                 if a.flagged:
                     d += params.final_hyphen_demerits
-                    if sg[b] - sg[a.start] == 0:
-                        # Last line = tail of a hyphenated word.  Illegal in
-                        # the bounded passes, heavily penalised in the last.
+                    if sg[b] - sg[st] == 0 and (
+                            min_last <= 0 or sw[b] - sw[st] < 1.5 * min_last):
+                        # Last line = short tail of a hyphenated word.
+                        # Illegal in the bounded passes, heavily penalised
+                        # in the last.  (A long tail, "Entscheidungs-|
+                        # systeme.", is normal German typesetting.)
                         if tolerance != inf:
                             continue
                         d += params.last_fragment_demerits
                 if min_last > 0:
-                    nat = sw[b] - sw[a.start]
+                    nat = sw[b] - sw[st]
                     if nat < min_last and a.pos >= 0:
                         d += params.short_last_line_demerits * (1.0 + (min_last - nat) / min_last)
             total = a.demerits + d
@@ -374,7 +393,21 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
         active = new_active
         if best:
             start = next_box[b + 1] if b + 1 <= n else n
-            for (fit, hrun), (total, a, r) in best.items():
+            cands = sorted(((v[0], k[1], k[0], v[1], v[2]) for k, v in best.items()))
+            kept = []
+            for total, hrun, fit, a, r in cands:
+                # Prune dominated candidates (TeX keeps a fitness class only
+                # if it is within adj_demerits of the best): c is dominated by
+                # a cheaper k with no longer hyphen run, since any future
+                # line costs c at most adj_demerits less than it costs k.
+                dominated = False
+                for kt, kh, kf in kept:
+                    if kh <= hrun and (kt + adj <= total or (kf == fit and kt <= total)):
+                        dominated = True
+                        break
+                if dominated:
+                    continue
+                kept.append((total, hrun, fit))
                 active.append(_Node(b, start, a.line + 1, fit, hrun, total, a,
                                     flagged, r))
         if not active:
@@ -422,10 +455,14 @@ def _split_oversize(items: list, line_width, params: Params) -> list:
         lw = float(line_width)
     out = []
     for it in items:
-        if it.is_box and it.pieces and it.width - it.shrink > lw and len(it.pieces) > 1:
-            total = sum(it.pieces) or 1.0
+        pcs = it.pieces if it.is_box else None
+        if pcs is not None and it.width - it.shrink > lw:
+            if callable(pcs):
+                pcs = pcs()
+        if pcs is not None and it.width - it.shrink > lw and len(pcs) > 1:
+            total = sum(pcs) or 1.0
             pos = 0
-            for k, pwid in enumerate(it.pieces):
+            for k, pwid in enumerate(pcs):
                 frac = pwid / total
                 if k:
                     out.append(Penalty(0.0, params.emergency_penalty, False,

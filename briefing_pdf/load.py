@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -93,10 +94,11 @@ def read_text(path: Path, display: str) -> str:
     """The file's text, or a BriefingError that says what is wrong with it."""
     try:
         if path.is_dir():
-            raise BriefingError.single("is a directory, expected an issue file", file=display)
+            raise BriefingError.single("is a directory, expected a file", file=display)
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise BriefingError.single(f"file is too large ({size} bytes)", file=display)
+            raise BriefingError.single(f"file is too large ({size} bytes; at most {MAX_FILE_BYTES} are accepted)",
+                                       file=display)
         data = path.read_bytes()
     except FileNotFoundError:
         raise BriefingError.single("file not found", file=display) from None
@@ -104,6 +106,9 @@ def read_text(path: Path, display: str) -> str:
         raise BriefingError.single("file is not readable (permission denied)", file=display) from None
     except OSError as exc:
         raise BriefingError.single(f"cannot read file: {exc.strerror}", file=display) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BriefingError.single("file is UTF-16 encoded (it starts with a UTF-16 byte order mark); "
+                                   "save the file as UTF-8", file=display, line=1, column=1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -121,25 +126,33 @@ def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
+    context = getattr(exc, "context", None) or ""
+    start = getattr(exc, "context_mark", None)
     message = f"YAML syntax error: {problem}"
     if context and "while" not in context:
         message += f" ({context})"
     hint = ""
+    opened = f"line {start.line + 1}, column {start.column + 1}" if start else "above"
     if "'\\t'" in problem or "\t" in problem:
-        hint = "YAML does not allow tabs for indentation; indent with spaces"
+        hint = "YAML does not allow tabs for indentation (or after a key); use spaces"
+    elif "found unknown escape character" in problem:
+        hint = "in double quotes a backslash starts an escape; use single quotes or '\\\\'"
+    elif "alias" in context or "found undefined alias" in problem:
+        hint = "'*' starts an alias in YAML; quote text that begins with '*', e.g. title: \"*New* rules\""
+    elif "quoted scalar" in context:
+        hint = f"the quoted text that starts at {opened} is never closed"
+    elif "flow mapping" in context or "flow sequence" in context:
+        bracket = "{" if "mapping" in context else "["
+        hint = f"the '{bracket}' at {opened} is never closed (or quote a value that contains '{bracket}')"
     elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be quoted, e.g. title: \"Gas: the outlook\""
+        hint = ("a value that contains ': ' must be quoted, e.g. title: \"Gas: the outlook\"; "
+                "or this line is indented further than the key above it")
     elif "could not find expected ':'" in problem:
         hint = "a key is missing its ':' or the indentation is off"
-    elif "found undefined alias" in problem:
-        hint = "'*' starts an alias in YAML; quote text that begins with '*'"
     elif "found character '@'" in problem or "found character '`'" in problem:
         hint = "quote values that begin with '@' or '`'"
     elif "expected <block end>" in problem:
         hint = "check the indentation of this line against the lines above"
-    elif "found unknown escape character" in problem:
-        hint = "in double quotes a backslash starts an escape; use single quotes or '\\\\'"
     if hint:
         message += f"; hint: {hint}"
     return Problem(message, display, line, col)
@@ -215,24 +228,40 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
     """Plain data and positions from YAML or JSON text."""
     source = SourceMap(display)
     if is_json:
+        duplicates: list[str] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key, value in items:
+                if key in out:
+                    duplicates.append(key)
+                out[key] = value
+            return out
+
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=pairs)
         except json.JSONDecodeError as exc:
             raise BriefingError.single(f"JSON syntax error: {exc.msg}", file=display,
                                        line=exc.lineno, column=exc.colno) from None
+        except RecursionError:
+            raise _too_deep(text, display) from None
+        builder = _Builder(source)
         try:  # JSON is YAML: compose it again only to learn positions.
             node = yaml.compose(text, Loader=yaml.SafeLoader)
             if node is not None:
-                _Builder(source).build(node)
+                builder.build(node)
         except (yaml.YAMLError, BriefingError, RecursionError):
             source.values = {(): (1, 1)}
+        if duplicates:
+            found = [p for p in builder.problems if p.message.startswith("duplicate key")]
+            raise BriefingError(found or [Problem(f"duplicate key '{duplicates[0]}'", display)])
         return data, source
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise BriefingError([_yaml_problem(exc, display)]) from None
     except RecursionError:
-        raise BriefingError.single("document is nested too deeply", file=display) from None
+        raise _too_deep(text, display) from None
     if node is None:
         return None, source
     builder = _Builder(source)
@@ -240,6 +269,25 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
     if builder.problems:
         raise BriefingError(builder.problems)
     return data, source
+
+
+def _too_deep(text: str, display: str) -> BriefingError:
+    """The nesting error, placed where the nesting passes MAX_DEPTH (the event parser is not recursive)."""
+    line = column = None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                    break
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return BriefingError.single(f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)",
+                                file=display, line=line, column=column)
 
 
 # --------------------------------------------------------------------------- validation
@@ -343,10 +391,25 @@ def validate(data: Any, model: type[M], source: SourceMap) -> M:
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
+            if "[key]" in error["loc"]:  # a dict key failed (e.g. labels: {fr: ...}): report it as a key
+                loc = tuple(p for p in error["loc"] if p != "[key]")
+                problems.append(source.problem(loc, _key_message(error, loc), key=True))
+                continue
             message, is_key = _message(error, model)
             problems.append(source.problem(error["loc"], message, key=is_key))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise BriefingError(problems) from None
+
+
+def _key_message(error: dict, loc: Loc) -> str:
+    """``unknown key 'digestt' (did you mean 'digest'?)`` for a mapping with a fixed set of keys."""
+    name = str(loc[-1]) if loc else ""
+    allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+    message = f"unknown key '{name}'"
+    near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if near:
+        return message + f" (did you mean '{near[0]}'?)"
+    return message + (f"; expected one of: {', '.join(allowed)}" if allowed else "")
 
 
 def _what(model: type[BaseModel]) -> str:

@@ -70,7 +70,10 @@ def write_atomic(target: Path, data: bytes) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BriefingError.single(f"cannot create output directory: {exc.strerror}", file=display) from None
+        blocker = next((p for p in (directory, *directory.parents) if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker is not None else exc.strerror or str(exc)
+        raise BriefingError.single(f"cannot create output directory {directory}: {reason}",
+                                   file=display) from None
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

@@ -182,13 +182,27 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
-    if paragraph_factory is not None:
-        ctx.paragraph = paragraph_factory
+    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
+    if paragraph_factory is None:
+        ctx.unhyphenated = body_paragraph_factory(None)
     buffer = io.BytesIO()
     with _source_date(_epoch(issue)):
         doc = _doc(buffer, issue, theme)
         doc.build(build_story(issue, ctx, doc.width), canvasmaker=_canvas_maker(registry))
     return Rendered(buffer.getvalue(), doc.page, dict(registry.pages))
+
+
+def body_paragraph_factory(lang: str | None) -> Callable:
+    """Whole-paragraph line breaking, hyphenated in ``lang`` (None: never hyphenate)."""
+    from .hyphenate import get_hyphenator
+    from .kpparagraph import KPParagraph
+
+    hyphenator = get_hyphenator(lang) if lang else None
+
+    def make(markup: str, style, **kwargs) -> Flowable:
+        return KPParagraph(markup, style, hyphenator=hyphenator, **kwargs)
+
+    return make
 
 
 def _canvas_maker(registry: PageRegistry):

@@ -221,8 +221,12 @@ def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[
                 continue
             seen.add(ch)
             if not fonts.covered(ch):
-                name = unicodedata.name(ch, "unnamed character")
-                problems.append(f"character '{ch}' (U+{ord(ch):04X} {name}) cannot be drawn by any "
+                category = unicodedata.category(ch)
+                name = unicodedata.name(ch, None) or {"Co": "PRIVATE USE CHARACTER", "Cn": "UNASSIGNED CHARACTER",
+                                                     "Cs": "SURROGATE"}.get(category, "UNNAMED CHARACTER")
+                # Invisible characters (private use, unassigned, …) are named, not printed.
+                shown = f"'{ch}' " if ch.isprintable() and category not in ("Co", "Cn", "Cs") else ""
+                problems.append(f"character {shown}(U+{ord(ch):04X} {name}) cannot be drawn by any "
                                 "configured font; remove it or add a fallback font that has it")
     return problems
 

@@ -1,0 +1,525 @@
+"""Speed benchmark of briefing-pdf; writes docs/performance.md.
+
+Run with ``make bench`` (or ``python bench/bench.py [--quick]``). It measures
+
+1. one-shot CLI builds of each sample issue (whole process, median of >= 7 runs)
+   and their peak RSS (``os.wait4`` rusage of the child);
+2. in-process build time per issue after warm-up (median of 7);
+3. folder throughput in pages/s with ``--jobs 2`` (a sample copied 24 times);
+4. time per page at 1x, 4x and 16x the content (topics/digest repeated);
+5. where a one-shot build spends its time (phases, in fresh processes) and the
+   hottest functions of a warm build (cProfile);
+6. what the levers in other modules would be worth (pyphen pickle, cmap cache,
+   fallback font, single render pass), measured here, not applied.
+
+Figures are medians (or ratios of medians). The machine is shared, so the
+load average at the start is recorded with the results. Only the part of
+docs/performance.md between the ``bench:begin``/``bench:end`` markers is
+rewritten; the analysis around it is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+PY = sys.executable
+CLI = [PY, "-m", "briefing_pdf.cli"]
+TARGETS = {"oneshot": 0.25, "inprocess": 0.100, "throughput": 40.0, "flat": 0.20, "rss": 120.0}
+
+sys.path.insert(0, str(ROOT))
+
+
+def samples() -> list[Path]:
+    found = sorted(p for p in (ROOT / "issues").glob("*.y*ml") if not p.name.endswith((".brand.yaml", ".brand.yml")))
+    if not found:
+        sys.exit("bench: no sample issues in issues/")
+    return found
+
+
+def med(values) -> float:
+    return statistics.median(values)
+
+
+def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB, exit code) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=_env())
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import reportlab
+
+    try:
+        import pyphen
+        pyphen_version = getattr(pyphen, "__version__", "?")
+    except ImportError:
+        pyphen_version = "-"
+    return {
+        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "cpu": cpu, "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "python": platform.python_version(), "os": f"{platform.system()} {platform.release()}",
+        "reportlab": reportlab.Version, "pyphen": pyphen_version,
+        "load": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# -- 1. one-shot CLI ---------------------------------------------------------------------
+
+def bench_oneshot(issues: list[Path], runs: int, tmp: Path) -> list[dict]:
+    rows = []
+    for issue in issues:
+        out = tmp / f"{issue.stem}.pdf"
+        run_child([*CLI, "build", str(issue), "-o", str(out)])  # warm the OS file cache
+        walls, rss = [], []
+        for _ in range(runs):
+            wall, peak, code = run_child([*CLI, "build", str(issue), "-o", str(out)])
+            if code != 0:
+                raise SystemExit(f"bench: building {issue} failed (exit {code})")
+            walls.append(wall)
+            rss.append(peak)
+        rows.append({"issue": issue.name, "pages": _pages(out), "median": med(walls), "min": min(walls),
+                     "rss": max(rss), "runs": runs})
+    return rows
+
+
+def bench_startup(runs: int) -> dict:
+    """Whole-process floors: Python alone, --help, and validate (no ReportLab)."""
+    sample = samples()[0]
+    result = {}
+    for name, args in (("python -c pass", [PY, "-c", "pass"]),
+                       ("briefing-pdf --help", [*CLI, "--help"]),
+                       ("briefing-pdf validate", [*CLI, "validate", str(sample)]),
+                       ("python -c 'import reportlab.platypus'", [PY, "-c", "import reportlab.platypus"])):
+        result[name] = med(run_child(args)[0] for _ in range(runs))
+    return result
+
+
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+# -- 2. in-process --------------------------------------------------------------------------
+
+def bench_inprocess(issues: list[Path], runs: int, tmp: Path) -> list[dict]:
+    from briefing_pdf.pipeline import build
+
+    rows = []
+    for issue in issues:
+        out = tmp / f"inproc-{issue.stem}.pdf"
+        build(issue, out)  # warm-up: imports, fonts, hyphenation dictionary
+        build(issue, out)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = build(issue, out)
+            times.append(time.perf_counter() - start)
+        rows.append({"issue": issue.name, "pages": result.pages, "median": med(times), "min": min(times),
+                     "per_page": med(times) / result.pages, "passes": _passes(issue)})
+    return rows
+
+
+def _passes(issue: Path) -> int:
+    """How many layout passes render() makes for an issue."""
+    from reportlab.platypus import BaseDocTemplate
+
+    from briefing_pdf import render
+    from briefing_pdf.pipeline import check
+
+    checked = check(issue)
+    original = BaseDocTemplate.build
+    count = 0
+
+    def counting(self, *a, **kw):
+        nonlocal count
+        count += 1
+        return original(self, *a, **kw)
+
+    BaseDocTemplate.build = counting
+    try:
+        render.render(checked.issue.model, checked.theme)
+    finally:
+        BaseDocTemplate.build = original
+    return count
+
+
+# -- 3. folder throughput ------------------------------------------------------------------
+
+def bench_throughput(issue: Path, copies: int, jobs: int, runs: int, tmp: Path) -> dict:
+    folder = tmp / "folder"
+    folder.mkdir()
+    for brand in issue.parent.glob("*.brand.y*ml"):
+        shutil.copy(brand, folder / brand.name)
+    for asset in issue.parent.iterdir():
+        if asset.suffix.lower() in (".svg", ".png", ".ttf", ".ttc"):
+            shutil.copy(asset, folder / asset.name)
+    for i in range(copies):
+        shutil.copy(issue, folder / f"{issue.stem}-{i:02d}{issue.suffix}")
+    walls, rss = [], []
+    for _ in range(runs):
+        out = tmp / "folder-out"
+        shutil.rmtree(out, ignore_errors=True)
+        wall, peak, code = run_child([*CLI, "build", str(folder), "-o", str(out), "--jobs", str(jobs)])
+        if code != 0:
+            raise SystemExit(f"bench: folder build failed (exit {code})")
+        walls.append(wall)
+        rss.append(peak)
+    pages = sum(_pages(p) for p in (tmp / "folder-out").glob("*.pdf"))
+    return {"issue": issue.name, "copies": copies, "jobs": jobs, "pages": pages, "median": med(walls),
+            "pages_per_s": pages / med(walls), "runs": runs}
+
+
+# -- 4. scaling ----------------------------------------------------------------------------
+
+def scaled_issue(issue: Path, factor: int, tmp: Path) -> Path:
+    import yaml
+
+    data = yaml.safe_load(issue.read_text(encoding="utf-8"))
+    if data.get("brand"):
+        data["brand"] = str((issue.parent / data["brand"]).resolve())
+    for key in ("topics", "digest"):
+        items = data.get(key) or []
+        data[key] = [dict(item, title=f"{item['title']} ({n + 1})" if n else item["title"])
+                     for n in range(factor) for item in items]
+    target = tmp / f"{issue.stem}-x{factor}.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def bench_scaling(issue: Path, factors: list[int], runs: int, tmp: Path) -> list[dict]:
+    from briefing_pdf.pipeline import build
+
+    rows = []
+    for factor in factors:
+        path = scaled_issue(issue, factor, tmp)
+        out = tmp / f"{path.stem}.pdf"
+        build(path, out)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = build(path, out)
+            times.append(time.perf_counter() - start)
+        wall, peak, _ = run_child([*CLI, "build", str(path), "-o", str(tmp / f"{path.stem}-cli.pdf")])
+        rows.append({"factor": factor, "pages": result.pages, "median": med(times),
+                     "per_page": med(times) / result.pages, "rss": peak, "oneshot": wall})
+    base = rows[0]["per_page"]
+    for row in rows:
+        row["ratio"] = row["per_page"] / base
+    return rows
+
+
+# -- 5. where the time goes --------------------------------------------------------------
+
+PHASES = r"""
+import json, sys, time
+from pathlib import Path
+marks = [("start", time.perf_counter())]
+def lap(name): marks.append((name, time.perf_counter()))
+import typer, briefing_pdf.cli; lap("import typer + CLI")
+from briefing_pdf import pipeline; lap("import pipeline (pydantic, PyYAML, markdown-it)")
+from briefing_pdf.load import load_issue
+from briefing_pdf.brand import brand_for, make_theme
+from briefing_pdf.text import check_issue_text
+path = Path(sys.argv[1])
+loaded = load_issue(path); lap("load + validate YAML")
+theme = make_theme(loaded.model, brand_for(loaded, None)); lap("brand + font checks (fontTools cmaps)")
+check_issue_text(loaded.model, loaded.source, theme.fonts); lap("text and glyph checks")
+from briefing_pdf import render; lap("import ReportLab + layout modules")
+theme.fonts.register_all(); lap("register TTFs with ReportLab")
+import pyphen; pyphen.Pyphen(lang={"de": "de_DE", "en": "en_US"}[loaded.model.language]); lap("pyphen dictionary")
+rendered = render.render(loaded.model, theme); lap("layout + write (all passes)")
+pipeline.write_atomic(Path(sys.argv[2]), rendered.pdf); lap("write the file")
+print(json.dumps([(n, t - marks[i][1]) for i, (n, t) in enumerate(marks[1:])]))
+"""
+
+
+def bench_phases(issue: Path, runs: int, tmp: Path) -> list[tuple[str, float]]:
+    collected: dict[str, list[float]] = {}
+    order: list[str] = []
+    for _ in range(runs):
+        out = subprocess.run([PY, "-c", PHASES, str(issue), str(tmp / "phases.pdf")], capture_output=True,
+                             text=True, check=True, env=_env(), cwd=ROOT)
+        for name, seconds in json.loads(out.stdout.strip().splitlines()[-1]):
+            if name not in collected:
+                order.append(name)
+            collected.setdefault(name, []).append(seconds)
+    interpreter = med(run_child([PY, "-c", "pass"])[0] for _ in range(runs))
+    return [("Python start-up", interpreter)] + [(name, med(collected[name])) for name in order]
+
+
+def bench_profile(issue: Path, top: int = 14) -> list[tuple[str, int, float, float]]:
+    """Hottest functions (own time) of a warm in-process build."""
+    from briefing_pdf.pipeline import build
+
+    out = Path(tempfile.mkdtemp()) / "profile.pdf"
+    build(issue, out)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    build(issue, out)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (file, line, func), (cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        short = file
+        for marker in ("site-packages/", "briefing_pdf/"):
+            if marker in file:
+                short = ("briefing_pdf/" if marker == "briefing_pdf/" else "") + file.split(marker, 1)[1]
+        rows.append((f"{short}:{line} {func}", nc, tt, ct))
+    rows.sort(key=lambda r: -r[2])
+    shutil.rmtree(out.parent, ignore_errors=True)
+    return rows[:top]
+
+
+# -- 6. levers in other modules, measured -----------------------------------------------
+
+LEVER_PYPHEN = r"""
+import json, pickle, sys, time
+t = time.perf_counter(); import pyphen; d = pyphen.Pyphen(lang="de_DE"); parse = time.perf_counter() - t
+blob = pickle.dumps(d.hd, protocol=pickle.HIGHEST_PROTOCOL)
+open(sys.argv[1], "wb").write(blob)
+print(json.dumps({"parse": parse, "bytes": len(blob)}))
+"""
+LEVER_PYPHEN_LOAD = r"""
+import json, pickle, sys, time
+t = time.perf_counter(); import pyphen; hd = pickle.load(open(sys.argv[1], "rb")); load = time.perf_counter() - t
+ok = hd.positions("Lieferkettengesetz") == pyphen.Pyphen(lang="de_DE").hd.positions("Lieferkettengesetz")
+print(json.dumps({"load": load, "same": ok}))
+"""
+LEVER_FONTS = r"""
+import json, pickle, sys, time
+from pathlib import Path
+from fontTools.ttLib import TTCollection, TTFont
+from reportlab.pdfbase.ttfonts import TTFont as RLFont
+out = {}
+for path in sorted(Path(sys.argv[1]).glob("*.tt[fc]")):
+    t = time.perf_counter()
+    font = TTCollection(str(path), lazy=True).fonts[0] if path.suffix == ".ttc" else TTFont(str(path), lazy=True)
+    cmap = frozenset(font.getBestCmap() or {})
+    cmap_s = time.perf_counter() - t
+    blob = pickle.dumps(cmap, protocol=pickle.HIGHEST_PROTOCOL)
+    t = time.perf_counter(); pickle.loads(blob); cached = time.perf_counter() - t
+    t = time.perf_counter()
+    RLFont("B" + path.stem.replace("-", ""), str(path), **({"subfontIndex": 0} if path.suffix == ".ttc" else {}))
+    rl_s = time.perf_counter() - t
+    out[path.name] = {"cmap": cmap_s, "cmap_cached": cached, "reportlab": rl_s, "mb": path.stat().st_size / 2**20}
+print(json.dumps(out))
+"""
+
+
+def bench_levers(issue: Path, runs: int, tmp: Path) -> dict:
+    levers: dict = {}
+    pick = tmp / "de_DE.pickle"
+    parse = [json.loads(subprocess.run([PY, "-c", LEVER_PYPHEN, str(pick)], capture_output=True, text=True,
+                                       check=True).stdout) for _ in range(runs)]
+    load = [json.loads(subprocess.run([PY, "-c", LEVER_PYPHEN_LOAD, str(pick)], capture_output=True, text=True,
+                                      check=True).stdout) for _ in range(runs)]
+    levers["pyphen"] = {"parse": med(p["parse"] for p in parse), "pickle": med(p["load"] for p in load),
+                        "bytes": parse[0]["bytes"], "same": all(p["same"] for p in load)}
+    fonts = [json.loads(subprocess.run([PY, "-c", LEVER_FONTS, str(ROOT / "fonts")], capture_output=True,
+                                       text=True, check=True).stdout) for _ in range(runs)]
+    levers["fonts"] = {name: {key: med(run[name][key] for run in fonts) for key in fonts[0][name]}
+                       for name in fonts[0]}
+    # a single render pass (what seeding the contents' page numbers would give)
+    from briefing_pdf import render
+    from briefing_pdf.pipeline import check
+
+    checked = check(issue)
+    render.render(checked.issue.model, checked.theme)
+
+    def timed(passes: int) -> float:
+        saved = render.MAX_PASSES
+        render.MAX_PASSES = passes
+        try:
+            values = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                render.render(checked.issue.model, checked.theme)
+                values.append(time.perf_counter() - start)
+            return med(values)
+        finally:
+            render.MAX_PASSES = saved
+
+    levers["render"] = {"full": timed(render.MAX_PASSES), "one_pass": timed(1), "passes": _passes(issue)}
+    return levers
+
+
+# -- report -----------------------------------------------------------------------------------
+
+def _ok(value: float, target: float, lower_is_better: bool = True) -> str:
+    good = value <= target if lower_is_better else value >= target
+    return "✓" if good else "✗"
+
+
+def report(r: dict) -> str:
+    m = r["machine"]
+    lines = [BEGIN, "",
+             f"Measured {m['date']} on {m['cpu']} ({m['cores']} cores usable), {m['os']}, Python {m['python']}, "
+             f"ReportLab {m['reportlab']}, pyphen {m['pyphen']}. Load average at start: {m['load']} "
+             "(the machine is shared; compare ratios rather than absolute figures across runs).", "",
+             "### Against the targets", "",
+             "| measure | result | target | |", "|---|---|---|---|"]
+    one = max(row["median"] for row in r["oneshot"])
+    inproc = max(row["median"] for row in r["inprocess"])
+    flat = max(abs(row["ratio"] - 1) for row in r["scaling"])
+    rss = max([row["rss"] for row in r["oneshot"]] + [row["rss"] for row in r["scaling"]])
+    tp = r["throughput"]
+    lines += [
+        f"| one-shot CLI build, slowest sample (median) | {one:.2f} s | ≤ {TARGETS['oneshot']:.2f} s "
+        f"| {_ok(one, TARGETS['oneshot'])} |",
+        f"| in-process build per issue, slowest sample (median, warm) | {inproc * 1000:.0f} ms | "
+        f"≤ {TARGETS['inprocess'] * 1000:.0f} ms | {_ok(inproc, TARGETS['inprocess'])} |",
+        f"| folder throughput, `--jobs {tp['jobs']}` | {tp['pages_per_s']:.1f} pages/s | ≥ {TARGETS['throughput']:.0f} "
+        f"| {_ok(tp['pages_per_s'], TARGETS['throughput'], False)} |",
+        f"| time per page 1× → 16× content (largest deviation) | {flat * 100:+.0f} % | ±{TARGETS['flat'] * 100:.0f} % "
+        f"| {_ok(flat, TARGETS['flat'])} |",
+        f"| peak RSS (largest one-shot) | {rss:.0f} MiB | ≤ {TARGETS['rss']:.0f} MiB | {_ok(rss, TARGETS['rss'])} |",
+        "", "### One-shot CLI build (whole process)", "",
+        "| issue | pages | median | fastest | peak RSS | runs |", "|---|---|---|---|---|---|"]
+    for row in r["oneshot"]:
+        lines.append(f"| {row['issue']} | {row['pages']} | {row['median']:.2f} s | {row['min']:.2f} s | "
+                     f"{row['rss']:.0f} MiB | {row['runs']} |")
+    lines += ["", "Floors (whole process, median): " + ", ".join(
+        f"`{name}` {seconds:.2f} s" for name, seconds in r["startup"].items()) + ".", "",
+        "### In-process build (warm: after two builds in the same process)", "",
+        "| issue | pages | median | fastest | per page | layout passes |", "|---|---|---|---|---|---|"]
+    for row in r["inprocess"]:
+        lines.append(f"| {row['issue']} | {row['pages']} | {row['median'] * 1000:.0f} ms | {row['min'] * 1000:.0f} ms | "
+                     f"{row['per_page'] * 1000:.0f} ms | {row['passes']} |")
+    lines += ["", "### Folder throughput", "",
+              f"`briefing-pdf build <folder> --jobs {tp['jobs']}` on {tp['copies']} copies of {tp['issue']}: "
+              f"{tp['pages']} pages in {tp['median']:.2f} s (whole process, median of {tp['runs']}) = "
+              f"**{tp['pages_per_s']:.1f} pages/s**.", "",
+              "### Scaling: time per page at 1×, 4× and 16× the content", "",
+              f"Topics and digest of {r['scaling_issue']} repeated; in-process, warm, median.", "",
+              "| content | pages | build | per page | vs 1× | one-shot | peak RSS |", "|---|---|---|---|---|---|---|"]
+    for row in r["scaling"]:
+        lines.append(f"| {row['factor']}× | {row['pages']} | {row['median']:.2f} s | {row['per_page'] * 1000:.0f} ms | "
+                     f"{row['ratio']:.2f} | {row['oneshot']:.2f} s | {row['rss']:.0f} MiB |")
+    total = sum(s for _, s in r["phases"])
+    lines += ["", f"### Where a one-shot build's time goes ({r['phases_issue']}, fresh process, median per phase)", "",
+              "| phase | time | share |", "|---|---|---|"]
+    for name, seconds in r["phases"]:
+        lines.append(f"| {name} | {seconds * 1000:.0f} ms | {seconds / total * 100:.0f} % |")
+    lines += [f"| **total** | **{total * 1000:.0f} ms** | |", "",
+              f"### Hottest functions of a warm build ({r['phases_issue']}, cProfile, own time)", "",
+              "| function | calls | own | cumulative |", "|---|---|---|---|"]
+    for name, calls, own, cum in r["profile"]:
+        lines.append(f"| `{name}` | {calls} | {own * 1000:.0f} ms | {cum * 1000:.0f} ms |")
+    lv = r["levers"]
+    py = lv["pyphen"]
+    lines += ["", "### Levers outside the CLI, measured (not applied)", "",
+              f"- pyphen `de_DE`: parsing the dictionary {py['parse'] * 1000:.0f} ms in a fresh process; "
+              f"loading the same parsed `HyphDict` from a pickle ({py['bytes'] / 2**20:.1f} MiB) "
+              f"{py['pickle'] * 1000:.0f} ms (same hyphenation: {'yes' if py['same'] else 'NO'}).",
+              "- Fonts, per file (fresh process): fontTools character map / the same map from a pickle / "
+              "ReportLab `TTFont` parse:"]
+    for name, f in lv["fonts"].items():
+        lines.append(f"  - {name} ({f['mb']:.1f} MiB): {f['cmap'] * 1000:.0f} ms / {f['cmap_cached'] * 1000:.1f} ms / "
+                     f"{f['reportlab'] * 1000:.0f} ms")
+    rd = lv["render"]
+    lines += [f"- Render ({r['phases_issue']}, warm): {rd['passes']} layout passes {rd['full'] * 1000:.0f} ms; "
+              f"one pass {rd['one_pass'] * 1000:.0f} ms (what seeding the contents' page numbers would give).",
+              "", END]
+    return "\n".join(lines)
+
+
+SKELETON = """# Performance
+
+How fast `briefing-pdf` is, where the time goes and what would make it faster.
+The measured section is written by `make bench` (`bench/bench.py`); the
+analysis below it is by hand and quotes those figures.
+
+{block}
+"""
+
+
+def write_doc(block: str) -> None:
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    if DOC.exists() and BEGIN in DOC.read_text(encoding="utf-8"):
+        text = DOC.read_text(encoding="utf-8")
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1] if END in rest else ""
+        DOC.write_text(head + block + tail, encoding="utf-8")
+    else:
+        DOC.write_text(SKELETON.format(block=block), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
+    parser.add_argument("--no-write", action="store_true", help="print the report instead of writing the doc")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 7
+    issues = samples()
+    results: dict = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-") as name:
+        tmp = Path(name)
+
+        def step(label: str, fn, *a):
+            print(f"bench: {label} …", file=sys.stderr, flush=True)
+            start = time.perf_counter()
+            value = fn(*a)
+            print(f"bench:   {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+            return value
+
+        results["startup"] = step("start-up floors", bench_startup, runs)
+        results["oneshot"] = step("one-shot CLI builds", bench_oneshot, issues, runs, tmp)
+        results["inprocess"] = step("in-process builds", bench_inprocess, issues, runs, tmp)
+        results["throughput"] = step("folder throughput", bench_throughput, issues[0], 24, 2,
+                                     2 if args.quick else 3, tmp)
+        scale_issue = issues[0]
+        results["scaling_issue"] = scale_issue.name
+        results["scaling"] = step("scaling 1×/4×/16×", bench_scaling, scale_issue, [1, 4, 16],
+                                  1 if args.quick else 3, tmp)
+        results["phases_issue"] = issues[0].name
+        results["phases"] = step("phases", bench_phases, issues[0], 3 if args.quick else 5, tmp)
+        results["profile"] = step("profile", bench_profile, issues[0])
+        results["levers"] = step("levers", bench_levers, issues[0], 3 if args.quick else 5, tmp)
+    block = report(results)
+    (ROOT / "out").mkdir(exist_ok=True)
+    (ROOT / "out" / "bench.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    if args.no_write:
+        print(block)
+    else:
+        write_doc(block)
+        print(f"bench: wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

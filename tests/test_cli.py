@@ -1,0 +1,386 @@
+"""The command line's build / preview / watch plumbing and the CI workflow.
+
+Most tests run the real console script in a subprocess (that is what users
+and CI run). Builds use small two-page issues; failing issues stop before
+layout, so the sharding and progress tests cost almost nothing. Only the
+watch test waits on the clock, with generous timeouts so it cannot hang.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CLI = [sys.executable, "-m", "briefing_pdf.cli"]
+WORKFLOW = ROOT / ".github" / "workflows" / "pdfs.yml"
+PROBLEM_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<path>[\w.\[\]]+): (?P<msg>.+)$")
+
+SMALL_ISSUE = """\
+date: 2026-03-12
+language: en
+number: "2026/7"
+top_story:
+  title: Port operators test automated customs lanes
+  toc_title: Automated customs lanes
+  body: |
+    Three container terminals started a six-week trial of automated customs
+    lanes on Monday. Operators expect clearance times to fall by a third.
+
+    The trial covers inbound cargo only; outbound checks stay manual.
+  analysis: >-
+    "Speed at the border is now a competitive asset," says analyst
+    **Mei Lin (林美)**. "The question is who audits the algorithms."
+  sources:
+    - publisher: Port Weekly
+      title: Terminals start customs trial
+      url: https://example.org/port-weekly/customs-trial
+metrix:
+  value: "31 %"
+  text: Share of container throughput handled by the three trial terminals.
+  source: {title: Port Authority, url: "https://example.org/pa/stats"}
+topics:
+  - title: Battery recycling rules tighten
+    facts: From July, importers must report the recycled content of every battery pack.
+    outlook: Smaller importers ask for a longer transition; a decision is due in May.
+    analysis: '"Reporting is the easy part; verification is not," says **Jonas Weber**.'
+    sources:
+      - {publisher: Reuters, title: New battery reporting rules, url: "https://example.org/r/1"}
+digest:
+  - title: Rail freight volumes recover
+    publisher: Rail Gazette
+    url: https://example.org/rg/volumes
+    date: 2026-03-10
+    text: Volumes rose for the second month in a row, led by intermodal traffic.
+"""
+BROKEN_ISSUE = SMALL_ISSUE.replace("  toc_title:", "  toc_titel:")  # line 6, column 3
+
+
+def run(args, cwd, timeout=180, env=None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env or _env(), **kw)
+
+
+def _env(**extra) -> dict:
+    env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="120")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra)
+    return env
+
+
+def write_issues(folder: Path, good=(), broken=()) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in good:
+        text = SMALL_ISSUE.replace("language: en", "language: de") if name.startswith("de") else SMALL_ISSUE
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    for name in broken:
+        (folder / f"{name}.yaml").write_text(BROKEN_ISSUE, encoding="utf-8")
+
+
+# -- fast start: commands that do not render do not import ReportLab ---------------------
+
+@pytest.mark.parametrize("args", [["--help"], ["schema"], ["validate", "ISSUE"], ["build", "--help"]])
+def test_non_rendering_commands_do_not_import_reportlab(tmp_path, args):
+    write_issues(tmp_path, good=("en-small",))
+    args = [str(tmp_path / "en-small.yaml") if a == "ISSUE" else a for a in args]
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing_pdf.cli", *args],
+                          capture_output=True, text=True, timeout=120, env=_env())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+    assert not {m for m in imported if m.split(".")[0] in ("reportlab", "pypdfium2", "watchfiles", "pyphen")}
+
+
+# -- folder build: carries on past failures, exit 1, CI output, previews -----------------
+
+@pytest.fixture(scope="module")
+def folder_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("folder")
+    write_issues(root / "issues", good=("de-small", "en-small"), broken=("bad",))
+    (root / "issues" / "house.brand.yaml").write_text("name: [not, a, brand]\n", encoding="utf-8")
+    proc = run(["build", "issues/", "-o", "out/", "--jobs", "2", "--png", "--dpi", "24"], cwd=root)
+    return root, proc
+
+
+def test_folder_build_exits_1_and_builds_the_others(folder_build):
+    root, proc = folder_build
+    assert proc.returncode == 1, proc.stderr
+    assert sorted(p.name for p in (root / "out").glob("*.pdf")) == ["de-small.pdf", "en-small.pdf"]
+    assert not (root / "out" / "bad.pdf").exists()
+    assert not list((root / "out").glob(".*.tmp"))
+
+
+def test_folder_build_output_is_quiet_lines_and_a_summary(folder_build):
+    root, proc = folder_build
+    assert "\x1b[" not in proc.stdout                       # no TTY: no progress bar, no colours
+    lines = proc.stdout.splitlines()
+    assert sorted(line.split()[1] for line in lines if line.startswith("ok ")) == [
+        "issues/de-small.yaml", "issues/en-small.yaml"]
+    assert any(line.startswith("FAIL  issues/bad.yaml") for line in lines)
+    header = next(i for i, line in enumerate(lines) if line.split()[:4] == ["issue", "status", "pages", "time"])
+    table = [line.split() for line in lines[header + 1:header + 4]]
+    assert [row[:3] for row in table] == [["issues/bad.yaml", "FAILED", "–"],
+                                          ["issues/de-small.yaml", "ok", "2"],
+                                          ["issues/en-small.yaml", "ok", "2"]]
+    assert lines[-1].startswith("2 built, 1 failed, 4 pages in ")
+    assert "house.brand.yaml" not in proc.stdout             # brand files are not issues
+
+
+def test_folder_build_problems_keep_the_compiler_format(folder_build):
+    _, proc = folder_build
+    problems = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert problems == ["issues/bad.yaml:6:3: top_story.toc_titel: unknown key 'toc_titel' "
+                        "(did you mean 'toc_title'?)"]
+    assert PROBLEM_LINE.match(problems[0])
+
+
+def test_folder_build_writes_previews_sized_per_dpi(folder_build):
+    from PIL import Image
+
+    root, _ = folder_build
+    folder = root / "out" / "en-small-preview"
+    assert sorted(p.name for p in folder.iterdir()) == ["en-small-contact.png", "en-small-p1.png", "en-small-p2.png"]
+    w, h = Image.open(folder / "en-small-p1.png").size
+    assert abs(w - 595.28 * 24 / 72) <= 1 and abs(h - 841.89 * 24 / 72) <= 1  # A4 at 24 dpi
+
+
+def test_preview_command(folder_build, tmp_path):
+    from PIL import Image
+
+    root, _ = folder_build
+    proc = run(["preview", root / "out" / "de-small.pdf", "-o", tmp_path / "p", "--dpi", "36"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    written = [Path(line) for line in proc.stdout.splitlines()]
+    assert [p.name for p in written] == ["de-small-p1.png", "de-small-p2.png", "de-small-contact.png"]
+    w, h = Image.open(written[0]).size
+    assert abs(w - 595.28 * 36 / 72) <= 1 and abs(h - 841.89 * 36 / 72) <= 1
+    missing = run(["preview", tmp_path / "nope.pdf"], cwd=tmp_path)
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+
+
+# -- sharding through the CLI (broken issues: they fail before layout, so this is cheap) ---
+
+def _attempted(stdout: str) -> list[str]:
+    return sorted(line.split()[1] for line in stdout.splitlines() if line.startswith(("ok ", "FAIL ")))
+
+
+def test_shards_through_the_cli_partition_the_folder(tmp_path):
+    names = [f"issue-{i}" for i in range(7)]
+    write_issues(tmp_path / "issues", broken=names)
+    seen = []
+    for k in (1, 2, 3):
+        proc = run(["build", "issues", "--shard", f"{k}/3", "-o", "out", "--jobs", "1"], cwd=tmp_path)
+        assert proc.returncode == 1
+        seen.append(_attempted(proc.stdout))
+    again = run(["build", "issues/", "--shard", "2/3", "-o", "out", "--jobs", "1"], cwd=tmp_path)
+    assert _attempted(again.stdout) == seen[1]                                # stable
+    flat = [f for shard in seen for f in shard]
+    assert sorted(flat) == sorted(f"issues/{n}.yaml" for n in names) and len(set(flat)) == len(flat)
+    assert sorted(len(s) for s in seen) == [2, 2, 3]
+
+
+@pytest.mark.parametrize("spec", ["3/2", "0/1", "x"])
+def test_bad_shard_is_a_usage_error(tmp_path, spec):
+    write_issues(tmp_path, broken=("a",))
+    proc = run(["build", tmp_path, "--shard", spec], cwd=tmp_path)
+    assert proc.returncode == 2 and "--shard" in proc.stderr
+
+
+def test_empty_shard_is_not_an_error(tmp_path):
+    write_issues(tmp_path / "issues", broken=("only",))
+    results = [run(["build", "issues", "--shard", f"{k}/2"], cwd=tmp_path) for k in (1, 2)]
+    assert sorted(r.returncode for r in results) == [0, 1]
+    assert "nothing to build in this shard" in "".join(r.stderr for r in results)
+
+
+def test_missing_input_is_a_usage_error(tmp_path):
+    proc = run(["build", tmp_path / "nope.yaml"], cwd=tmp_path)
+    assert proc.returncode == 2 and "file not found" in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_terminal_build_shows_progress_and_still_reports(tmp_path):
+    write_issues(tmp_path / "issues", broken=("a", "b", "c"))
+    master, slave = os.openpty()
+    proc = subprocess.Popen([*CLI, "build", "issues", "-o", "out", "--jobs", "2"], cwd=tmp_path,
+                            stdout=slave, stderr=slave, stdin=subprocess.DEVNULL, env=_env(TERM="xterm"))
+    os.close(slave)
+    chunks = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=30) == 1
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8", "replace"))
+    assert text.count("FAIL  issues/") == 3
+    assert "0 built, 3 failed" in text
+    assert "issues/a.yaml:6:3: top_story.toc_titel: unknown key" in text
+
+
+# -- watch ----------------------------------------------------------------------------------
+
+class Lines:
+    """Collects a subprocess's output lines on a thread so reads can time out."""
+
+    def __init__(self, stream, sink: list) -> None:
+        self.queue: queue.Queue = queue.Queue()
+        self.sink = sink
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+
+    def _pump(self, stream) -> None:
+        for line in stream:
+            self.queue.put(line.rstrip("\n"))
+        self.queue.put(None)
+
+    def wait_for(self, pattern: str, timeout: float, retry=None, every: float = 4.0) -> str:
+        """Next line matching ``pattern``; ``retry()`` is called again every ``every`` s until then."""
+        deadline = time.monotonic() + timeout
+        next_retry = time.monotonic() + every
+        while time.monotonic() < deadline:
+            try:
+                line = self.queue.get(timeout=0.2)
+            except queue.Empty:
+                if retry and time.monotonic() > next_retry:
+                    retry()
+                    next_retry = time.monotonic() + every
+                continue
+            if line is None:
+                raise AssertionError(f"watch exited while waiting for {pattern!r}: {self.sink}")
+            self.sink.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} within {timeout} s: {self.sink}")
+
+
+def test_watch_rebuilds_and_keeps_the_last_good_pdf(tmp_path):
+    issues = tmp_path / "issues"
+    write_issues(issues, good=("en-small",))
+    source, target = issues / "en-small.yaml", tmp_path / "out" / "en-small.pdf"
+    proc = subprocess.Popen([*CLI, "watch", "issues/en-small.yaml", "-o", "out/en-small.pdf"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    seen_out: list = []
+    seen_err: list = []
+    out, err = Lines(proc.stdout, seen_out), Lines(proc.stderr, seen_err)
+
+    def save(text: str):
+        def write() -> None:  # an editor's save: write a temporary file, rename it into place
+            tmp = issues / ".en-small.yaml.swp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, source)
+        write()
+        return write
+
+    try:
+        out.wait_for(r" ok +out/en-small\.pdf \(2 pages", timeout=120)
+        out.wait_for(r"^watching issues/en-small\.yaml", timeout=30)
+        time.sleep(0.5)  # let the watcher start
+        good = target.read_bytes()
+
+        out.wait_for(r" FAIL +issues/en-small\.yaml: kept the last good PDF", timeout=90,
+                     retry=save(BROKEN_ISSUE))
+        problem = err.wait_for(r"toc_titel", timeout=30)
+        assert problem == ("issues/en-small.yaml:6:3: top_story.toc_titel: unknown key 'toc_titel' "
+                           "(did you mean 'toc_title'?)")
+        assert target.read_bytes() == good                      # the last good PDF is kept
+        assert not list(target.parent.glob(".*.tmp"))
+
+        changed = SMALL_ISSUE.replace("six-week trial", "twelve-week trial")
+        out.wait_for(r" ok +out/en-small\.pdf", timeout=90, retry=save(changed))
+        rebuilt = target.read_bytes()
+        assert rebuilt != good and rebuilt.startswith(b"%PDF-")
+        # writing the PDF (and unrelated files) must not trigger rebuilds: no loop
+        (issues / "notes.txt").write_text("not an input", encoding="utf-8")
+        time.sleep(2.0)
+        assert out.queue.empty(), seen_out
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+    assert proc.returncode in (0, -signal.SIGINT, 130)
+
+
+# -- the CI workflow --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def test_workflow_is_valid_and_has_the_expected_shape(workflow):
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as True
+    assert {"push", "pull_request", "workflow_dispatch"} <= set(triggers)
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["validate", "build", "pdfs"]
+    assert jobs["build"]["needs"] == "validate" and jobs["pdfs"]["needs"] == "build"
+    matrix = jobs["build"]["strategy"]["matrix"]["shard"]
+    assert matrix == list(range(1, len(matrix) + 1)) and len(matrix) >= 2
+    assert jobs["build"]["strategy"]["fail-fast"] is False
+    for name in ("validate", "build"):
+        uses = [s.get("uses", "") for s in jobs[name]["steps"]]
+        assert uses[0].startswith("actions/checkout@") and uses[1].startswith("actions/setup-python@")
+    runs = [s["run"] for s in jobs["build"]["steps"] if "run" in s]
+    assert any("briefing-pdf build issues/" in r and "--shard" in r and "--png" in r for r in runs)
+    upload = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "out/" and "${{ matrix.shard }}" in upload["with"]["name"]
+    assert "!cancelled()" in upload["if"]     # upload the good PDFs of a shard that had a failure
+    assert any("validate issues/" in s.get("run", "") for s in jobs["validate"]["steps"])
+    assert any(s.get("uses", "").startswith("actions/upload-artifact/merge@") for s in jobs["pdfs"]["steps"])
+
+
+def _expand(command: str, shard: int | None, total: int | None) -> str:
+    if shard is not None:
+        command = command.replace("${{ matrix.shard }}", str(shard))
+        command = command.replace("${{ strategy.job-total }}", str(total))
+    assert "${{" not in command, command
+    return command
+
+
+def test_workflow_run_steps_succeed_locally_in_order(workflow, tmp_path):
+    """Every briefing-pdf `run:` of the workflow, in job and step order, on a copy of a repo."""
+    write_issues(tmp_path / "issues", good=("de-small", "en-small"))
+    for extra in ROOT.joinpath("issues").glob("*.brand.yaml"):  # brand files ride along; not issues
+        shutil.copy(extra, tmp_path / "issues" / extra.name)
+    executed = []
+    for name, job in workflow["jobs"].items():
+        shards = job.get("strategy", {}).get("matrix", {}).get("shard", [None])
+        for shard in shards:
+            for step in job["steps"]:
+                command = step.get("run", "").strip()
+                if not command:
+                    continue
+                if "pip install" in command:   # the test's venv already has briefing-pdf installed
+                    continue
+                command = _expand(command, shard, len(shards) if shard else None)
+                assert shlex.split(command)[0] == "briefing-pdf", command
+                proc = subprocess.run(["bash", "-eo", "pipefail", "-c", command], cwd=tmp_path,
+                                      capture_output=True, text=True, timeout=240, env=_env())
+                assert proc.returncode == 0, f"{command}\n{proc.stdout}\n{proc.stderr}"
+                executed.append(command)
+    assert executed[0] == "briefing-pdf validate issues/"
+    assert len(executed) == 3
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["de-small.pdf", "en-small.pdf"]
+    for stem in ("de-small", "en-small"):
+        assert (out / f"{stem}-preview" / f"{stem}-contact.png").is_file()

@@ -1,0 +1,222 @@
+"""End-to-end tests for KPParagraph: a real PDF in two narrow frames."""
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from briefing_pdf.hyphenate import get_hyphenator
+from briefing_pdf.kpparagraph import KPParagraph
+
+FONTS = Path(__file__).resolve().parents[1] / "fonts"
+FRAME_W = 150.0
+FRAME_H = 12.5 * 9          # nine lines per frame
+FRAMES = [(50.0, 500.0), (260.0, 500.0)]
+
+TEXT = (
+    '<a name="top"/>Die Europäische Kommission hat am Dienstag neue Leitlinien zur '
+    'Umsetzung der KI-Verordnung vorgelegt. Der Minister <b>Wang Wentao</b> '
+    '(<font name="KPTestCJK">王文涛</font>) betonte, die '
+    '<i>Exportbeschränkungen</i> für Hochleistungschips beträfen das '
+    'Europe-US-China-Dreieck. Weitere Informationen gibt es auf der '
+    '<a href="https://example.org/leitlinien" color="#1F3A5F">Website der '
+    'Europäischen Kommission und in den Stellungnahmen</a> der Verbände. '
+    'AT&amp;T und &lt;Zhang&gt; bleiben erhalten. Rechenzentren benötigen '
+    'inzwischen so viel Strom wie mittelgroße Städte, und Netzbetreiber prüfen '
+    'Anschlussanfragen künftig ausführlicher als bisher.'
+)
+PLAIN = re.sub(r"<[^>]+>", "", TEXT).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fonts():
+    for name, fn in [("KPTestSerif", "NotoSerif-Regular"), ("KPTestSerif-Bold", "NotoSerif-Bold"),
+                     ("KPTestSerif-Italic", "NotoSerif-Italic"),
+                     ("KPTestSerif-BoldItalic", "NotoSerif-BoldItalic")]:
+        pdfmetrics.registerFont(TTFont(name, str(FONTS / (fn + ".ttf"))))
+    pdfmetrics.registerFont(TTFont("KPTestCJK", str(FONTS / "wqy-microhei.ttc"), subfontIndex=0))
+    addMapping("KPTestSerif", 0, 0, "KPTestSerif")
+    addMapping("KPTestSerif", 1, 0, "KPTestSerif-Bold")
+    addMapping("KPTestSerif", 0, 1, "KPTestSerif-Italic")
+    addMapping("KPTestSerif", 1, 1, "KPTestSerif-BoldItalic")
+
+
+def style(**kw):
+    base = dict(fontName="KPTestSerif", fontSize=9.5, leading=12.5, alignment=TA_JUSTIFY,
+                allowWidows=0, allowOrphans=0)
+    base.update(kw)
+    return ParagraphStyle("kp", **base)
+
+
+def build(path, flowables):
+    doc = BaseDocTemplate(str(path), pagesize=A4, invariant=1)
+    frames = [Frame(x, y, FRAME_W, FRAME_H, id="f%d" % i, leftPadding=0, rightPadding=0,
+                    topPadding=0, bottomPadding=0) for i, (x, y) in enumerate(FRAMES)]
+    doc.addPageTemplates([PageTemplate("two", frames)])
+    doc.build(flowables)
+
+
+def lines_of(page, x0, x1):
+    chars = [c for c in page.chars if x0 - 1 <= c["x0"] < x1]
+    rows = {}
+    for c in chars:
+        rows.setdefault(round(c["matrix"][5], 1), []).append(c)   # baseline
+    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items(), reverse=True)]
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kp") / "kp.pdf"
+    hy = get_hyphenator("de")
+    build(path, [KPParagraph(TEXT, style(), hyphenator=hy)])
+    with pdfplumber.open(str(path)) as doc:
+        page = doc.pages[0]
+        cols = []
+        for x, _ in FRAMES:
+            cols.append(lines_of(page, x, x + FRAME_W + 30))
+        annots = page.annots
+        yield dict(path=path, cols=cols, annots=annots, page=page, chars=page.chars)
+
+
+def test_split_across_both_frames(pdf):
+    left, right = pdf["cols"]
+    assert len(left) >= 2 and len(right) >= 2
+
+
+def text_lines(pdf):
+    out = []
+    for col in pdf["cols"]:
+        for row in col:
+            out.append("".join(c["text"] for c in row))
+    return out
+
+
+def test_all_words_present_in_order(pdf):
+    got = "".join(text_lines(pdf))
+    norm = lambda s: re.sub(r"[\s\-]", "", s)
+    assert norm(got) == norm(PLAIN)
+
+
+def test_line_end_hyphen_is_real_hyphen(pdf):
+    lines = text_lines(pdf)
+    ends = [l.rstrip()[-1] for l in lines]
+    assert "-" in ends
+    assert "\xad" not in "".join(lines)
+    # explicit compound hyphens survive wherever the line breaks
+    joined = "".join(l for l in lines).replace(" ", "")
+    assert "Europe-US-China-Dreieck" in joined
+
+
+def test_no_split_rejoin_artifact(pdf):
+    lines = text_lines(pdf)
+    for l in lines:
+        assert not re.search(r"[a-zäöüß]- [a-zäöüß]", l), l
+
+
+def test_no_line_overflows_frame(pdf):
+    for (x, _), col in zip(FRAMES, pdf["cols"]):
+        for row in col:
+            assert row[-1]["x1"] <= x + FRAME_W + 0.5, "".join(c["text"] for c in row)
+            assert row[0]["x0"] >= x - 0.01
+
+
+def test_justified_lines_reach_right_edge(pdf):
+    left = pdf["cols"][0]
+    # every line of the first frame (including the split part's last line)
+    # is justified
+    for row in left:
+        assert abs(row[-1]["x1"] - (FRAMES[0][0] + FRAME_W)) < 0.6
+
+
+def test_link_annotations(pdf):
+    uris = [a for a in pdf["annots"] if (a.get("uri") or "").startswith("https://example.org")]
+    assert len(uris) >= 2, "link spanning a line break must give one rect per line"
+    for a in uris:
+        assert a["x1"] - a["x0"] > 5
+
+
+def test_cjk_drawn_with_cjk_font(pdf):
+    cjk = [c for c in pdf["chars"] if c["text"] in "王文涛"]
+    assert len(cjk) == 3
+    latin = [c for c in pdf["chars"] if c["text"] == "D"][0]
+    for c in cjk:
+        assert c["fontname"] != latin["fontname"]
+        assert "Hei" in c["fontname"] or "WenQuanYi" in c["fontname"] or "KPTestCJK" in c["fontname"]
+
+
+def test_bold_and_italic_fonts_used(pdf):
+    names = {c["fontname"].split("+")[-1] for c in pdf["chars"]}
+    assert any("Bold" in n for n in names) and any("Italic" in n for n in names)
+
+
+def test_orphan_and_widow_control():
+    p = KPParagraph(PLAIN.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+                    style(), hyphenator=get_hyphenator("de"))
+    w, h = p.wrap(FRAME_W, 1e6)
+    n = round(h / 12.5)
+    assert n >= 5
+    assert p.split(FRAME_W, 12.5 * 1.5) == []            # would orphan one line
+    parts = p.split(FRAME_W, 12.5 * (n - 1) + 1)          # would leave a widow
+    assert len(parts) == 2
+    h1 = parts[0].wrap(FRAME_W, 1e6)[1]
+    h2 = parts[1].wrap(FRAME_W, 1e6)[1]
+    assert round(h1 / 12.5) == n - 2 and round(h2 / 12.5) == 2
+    # splits keep the computed breaks: same lines as the unsplit paragraph
+    assert round(h1 / 12.5) + round(h2 / 12.5) == n
+
+
+def test_split_keeps_optimal_breaks():
+    p = KPParagraph(TEXT, style(), hyphenator=get_hyphenator("de"))
+    p.wrap(FRAME_W, 1e6)
+    full = [p._line_runs(p._kp_breaks.items, ln)[0] for ln in p._kp_breaks.lines]
+    full = ["".join(t for _, t in r) for r in full]
+    a, b = p.split(FRAME_W, 12.5 * 4 + 1)
+    got = []
+    for part in (a, b):
+        part.wrap(FRAME_W, 1e6)
+        got += ["".join(t for _, t in part._line_runs(part._kp_breaks.items, ln)[0])
+                for ln in part._kp_breaks.lines]
+    assert got == full
+
+
+def test_left_alignment_and_empty(tmp_path):
+    p = KPParagraph("Kurzer Text ohne Blocksatz, aber mit Umbruch in schmaler Spalte.",
+                    style(alignment=TA_LEFT))
+    w, h = p.wrap(80, 1e6)
+    assert h >= 2 * 12.5
+    e = KPParagraph("", style())
+    assert e.wrap(80, 1e6)[1] == 0
+    build(tmp_path / "l.pdf", [p, e])
+    with pdfplumber.open(str(tmp_path / "l.pdf")) as doc:
+        txt = doc.pages[0].extract_text()
+    assert "Kurzer" in txt and "Spalte." in txt
+
+
+def test_oversize_token_emergency(tmp_path):
+    url = "https://example.org/" + "averyveryverylongpathsegmentwithoutbreaks" * 2
+    p = KPParagraph('Siehe <a href="%s">%s</a> dazu.' % (url, url), style())
+    p.wrap(100, 1e6)
+    for ln in p._kp_breaks.lines:
+        assert ln.natural - ln.shrink <= ln.width + 1e-6
+    build(tmp_path / "u.pdf", [p])
+    with pdfplumber.open(str(tmp_path / "u.pdf")) as doc:
+        chars = doc.pages[0].chars
+        txt = "".join(c["text"] for c in chars)
+        assert url in txt.replace(" ", "")
+        assert max(c["x1"] for c in chars) <= FRAMES[0][0] + FRAME_W + 0.5
+    p.wrap(FRAME_W, 1e6)
+    assert len(p._kp_breaks.lines) >= 2
+
+
+def test_line_break_tag():
+    p = KPParagraph("Erste Zeile<br/>Zweite Zeile", style())
+    p.wrap(FRAME_W, 1e6)
+    assert len(p._kp_breaks.lines) == 2
+    assert p._kp_breaks.lines[0].forced
