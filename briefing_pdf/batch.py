@@ -126,10 +126,10 @@ def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
         load_fontset({}, None, "<shipped fonts>").register_all()
 
     def hyphenation(lang: str) -> Callable[[], object]:
-        def load() -> None:
-            import pyphen
+        def load() -> None:  # the line breaker's hyphenator loads pyphen's dictionary on first use
+            from .hyphenate import get_hyphenator
 
-            pyphen.Pyphen(lang={"de": "de_DE", "en": "en_US"}[lang])
+            get_hyphenator(lang).positions("Zusammenarbeitsvereinbarung" if lang == "de" else "responsibilities")
         return load
 
     steps.append(fonts)

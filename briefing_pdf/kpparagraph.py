@@ -432,6 +432,11 @@ class KPParagraph(Paragraph):
                 s -= 1
             else:
                 return []
+        # A word hyphenated across a column or page break is hard to read (and
+        # to search): end the column a line earlier when that leaves at least
+        # two lines on each side.
+        if lines[s - 1].hyphenated and s - 1 >= 2 and n - (s - 1) >= 2:
+            s -= 1
         w0, w1 = self._wrapWidths
         items = br.items
         # First part: same items, the first s lines, last line justified.

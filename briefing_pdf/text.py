@@ -211,7 +211,10 @@ def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[
             for run in parse_inline(para):
                 if run.href is not None:
                     scheme = run.href.split(":", 1)[0].lower() if ":" in run.href else ""
-                    if scheme not in ALLOWED_SCHEMES:
+                    if not run.href.strip():
+                        problems.append(f"link '[{run.text}]()' has no target; "
+                                        "expected an http://, https:// or mailto: URL in the parentheses")
+                    elif scheme not in ALLOWED_SCHEMES:
                         problems.append(f"link target '{run.href}' is not allowed; "
                                         "expected an http://, https:// or mailto: URL")
     if fonts is not None:

@@ -342,3 +342,38 @@ def test_topic_headings_at_column_breaks_keep_their_bookmarks(tmp_path):
     sample = build_one(_write_issue(tmp_path / "long-topics.yaml", topics), tmp_path)
     assert [t for _, t, _ in sample.outline] == ["TOP STORY", "Top", "TOPICS", "T0", "T1", "T2", "IMPRINT"]
     check_contents_pages(sample)
+
+
+QUOTE_URL = 'https://example.org/a"b'
+
+
+@pytest.mark.parametrize("field,value", [
+    ("source", {"top_story": {"title": "Top", "body": "B",
+                              "sources": [{"publisher": "P", "title": "T", "url": QUOTE_URL}]}}),
+    ("metrix", {"metrix": {"value": "1", "text": "t", "source": {"title": "AP", "url": QUOTE_URL}}}),
+    ("digest", {"digest": [{"title": "D", "publisher": "P", "url": QUOTE_URL, "date": "2025-01-01", "text": "t"}]}),
+    ("podcast", {"podcasts": [{"title": "P", "url": QUOTE_URL, "text": "t"}]}),
+    ("web", {"imprint": {"publisher": {"name": "P", "web": QUOTE_URL}}}),
+    ("email", {"imprint": {"publisher": {"name": "P", "email": 'a"b@example.org'}}}),
+])
+@pytest.mark.xfail(strict=True, raises=ValueError,
+                   reason='BUG: a " in a URL field passes validation but is put unescaped into <a href="…">; '
+                          "ReportLab's paragraph parser then crashes the build (layout uses escape(), not an "
+                          "attribute escape)")
+def test_quote_in_url_fields_is_an_error_or_a_working_link(tmp_path, field, value):
+    """A URL with a double quote is either refused with a located error or linked correctly."""
+    import yaml
+
+    from briefing_pdf.errors import BriefingError
+    from conftest import build_one
+
+    doc = {"date": "2025-01-30", "language": "en", "top_story": {"title": "Top", "body": "B"}, **value}
+    path = tmp_path / "quote.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    try:
+        sample = build_one(path, tmp_path)
+    except BriefingError as exc:
+        assert all(p.line for p in exc.problems)
+        return
+    uris = {link.uri for link in sample.links if link.uri}
+    assert any("example.org/a" in u and "b" in u for u in uris)

@@ -1,0 +1,177 @@
+"""Fonts: checking, fallback runs for CJK, and characters no font can draw."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing_pdf.errors import BriefingError
+from briefing_pdf.fonts import check_font, load_fontset, shipped_font_dir
+from briefing_pdf.text import fallback_markup, font_runs, to_markup
+
+ISSUE = "date: 2025-01-30\nlanguage: en\n{brand}top_story:\n  title: {title}\n  body: {body}\n"
+
+
+def write_issue(folder: Path, title: str = "T", body: str = "B", brand: str | None = None) -> Path:
+    path = folder / "issue.yaml"
+    path.write_text(ISSUE.format(title=title, body=body, brand=f"brand: {brand}\n" if brand else ""),
+                    encoding="utf-8")
+    return path
+
+
+def test_shipped_fonts_are_found():
+    folder = shipped_font_dir()
+    for name in ("NotoSerif-Regular.ttf", "NotoSans-Bold.ttf", "wqy-microhei.ttc"):
+        assert (folder / name).is_file()
+
+
+def test_default_fontset(fontset):
+    assert set(fontset.faces) == {"regular", "bold", "italic", "bold_italic", "heading", "heading_bold"}
+    assert len(fontset.fallback) == 1 and fontset.fallback[0].path.name == "wqy-microhei.ttc"
+    assert all(f.rl_name for f in fontset.faces.values())
+
+
+def test_latin_needs_no_fallback(fontset):
+    assert fontset.font_for("a", "regular") is None
+    assert fontset.font_for("ß", "bold") is None
+
+
+@pytest.mark.parametrize("char", ["深", "圳", "宁", "林", "東", "京", "서", "울", "희", "삼", "ア"])
+def test_cjk_goes_to_the_fallback_font(fontset, char):
+    assert fontset.font_for(char, "regular") == fontset.fallback[0].rl_name
+    assert fontset.font_for(char, "heading_bold") == fontset.fallback[0].rl_name
+
+
+def test_cjk_run_is_wrapped_in_a_font_tag(fontset):
+    fb = fontset.fallback[0].rl_name
+    markup = fallback_markup("Shenzhen (深圳) & Seoul (서울)", fontset, "regular")
+    assert markup == (f'Shenzhen (<font name="{fb}">深圳</font>) &amp; Seoul (<font name="{fb}">서울</font>)')
+
+
+def test_cjk_runs_cover_the_text(fontset):
+    fb = fontset.fallback[0].rl_name
+    runs = list(font_runs("深圳 上海", fontset, "regular"))
+    assert "".join(chunk for _, chunk in runs) == "深圳 上海"
+    assert all(font == fb for font, chunk in runs if chunk.strip())
+
+
+def test_fallback_inside_bold_and_links(fontset):
+    fb = fontset.fallback[0].rl_name
+    markup = to_markup("**Mei Lin (林美)** [北京](https://e.org/?a=1&b=2)", fontset)
+    assert f'<b>Mei Lin (<font name="{fb}">林美</font>)</b>' in markup
+    assert f'<a href="https://e.org/?a=1&amp;b=2"><font name="{fb}">北京</font></a>' in markup
+
+
+def test_coverage(fontset):
+    assert fontset.covered("a") and fontset.covered("深") and fontset.covered("김")
+    for char in ("😀", "\ue000", "𓀀"):
+        assert not fontset.covered(char)
+
+
+@pytest.mark.parametrize("where,char", [("title", "😀"), ("body", "𓀀"), ("body", "\ue000")])
+def test_undrawable_character_is_an_error(tmp_path, where, char):
+    from briefing_pdf.pipeline import check
+
+    kw = {where: f"Text with {char} in it"}
+    path = write_issue(tmp_path, **kw)
+    with pytest.raises(BriefingError) as info:
+        check(path)
+    [p] = info.value.problems
+    assert p.path == f"top_story.{where}"
+    assert p.file == str(path) and p.line == (4 if where == "title" else 5)
+    assert f"U+{ord(char):04X}" in p.message
+    if char.isprintable() and char != "\ue000":  # invisible characters are named, not printed
+        assert f"'{char}'" in p.message
+
+
+def test_undrawable_characters_are_reported_once_per_field(tmp_path):
+    from briefing_pdf.pipeline import check
+
+    path = write_issue(tmp_path, body="😀 😀 😀")
+    with pytest.raises(BriefingError) as info:
+        check(path)
+    assert len(info.value.problems) == 1
+
+
+IMPRINT = "imprint:\n  publisher: {name: P}\n"
+
+
+def _brand(folder: Path, fonts: str) -> str:
+    (folder / "b.brand.yaml").write_text(f"name: B\nfonts:\n{fonts}{IMPRINT}", encoding="utf-8")
+    return "b.brand.yaml"
+
+
+def test_non_truetype_font_is_rejected(tmp_path):
+    from briefing_pdf.pipeline import check
+
+    (tmp_path / "fake.ttf").write_text("not a font", encoding="utf-8")
+    path = write_issue(tmp_path, brand=_brand(tmp_path, "  regular: fake.ttf\n"))
+    with pytest.raises(BriefingError) as info:
+        check(path)
+    p = info.value.problems[0]
+    assert "fake.ttf" in p.message and "TrueType" in p.message
+    assert p.file.endswith("b.brand.yaml") and p.line == 3 and p.path.startswith("fonts.")
+
+
+def test_cff_opentype_font_is_rejected(tmp_path):
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder([".notdef", "A"])
+    fb.setupCharacterMap({0x41: "A"})
+    pen = T2CharStringPen(500, None)
+    pen.moveTo((0, 0)); pen.lineTo((500, 0)); pen.lineTo((250, 700)); pen.closePath()
+    fb.setupCFF("TestCFF", {"FullName": "TestCFF"}, {".notdef": pen.getCharString(), "A": pen.getCharString()}, {})
+    fb.setupHorizontalMetrics({".notdef": (500, 0), "A": (500, 0)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "TestCFF", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    otf = tmp_path / "cff.otf"
+    fb.save(str(otf))
+    with pytest.raises(BriefingError) as info:
+        check_font(otf, "b.brand.yaml")
+    assert "CFF" in info.value.problems[0].message
+
+
+def test_missing_font_file_is_reported_with_the_field(tmp_path):
+    from briefing_pdf.pipeline import check
+
+    path = write_issue(tmp_path, brand=_brand(tmp_path, "  fallback: [missing-cjk.ttf]\n"))
+    with pytest.raises(BriefingError) as info:
+        check(path)
+    p = info.value.problems[0]
+    assert "not found" in p.message and p.path == "fonts.fallback[0]"
+
+
+def test_own_fonts_relative_to_the_brand_file(tmp_path):
+    from briefing_pdf.pipeline import check
+
+    shutil.copy(shipped_font_dir() / "NotoSans-Regular.ttf", tmp_path / "house.ttf")
+    path = write_issue(tmp_path, body="Shenzhen (深圳)", brand=_brand(tmp_path, "  regular: house.ttf\n"))
+    checked = check(path)
+    fonts = checked.theme.fonts
+    assert fonts.faces["regular"].path == tmp_path / "house.ttf"
+    # bold/italic/headings fall back to the brand's own regular face, CJK to the shipped fallback
+    assert fonts.faces["bold"].path == tmp_path / "house.ttf"
+    assert fonts.fallback and fonts.fallback[0].path.name == "wqy-microhei.ttc"
+
+
+def test_empty_fallback_list_makes_cjk_an_error(tmp_path):
+    from briefing_pdf.pipeline import check
+
+    path = write_issue(tmp_path, body="Shenzhen (深圳)", brand=_brand(tmp_path, "  fallback: []\n"))
+    with pytest.raises(BriefingError) as info:
+        check(path)
+    assert "U+6DF1" in info.value.problems[0].message
+
+
+def test_load_fontset_reports_every_bad_face(tmp_path):
+    (tmp_path / "x.ttf").write_bytes(b"\x00\x01\x00\x00garbage")
+    with pytest.raises(BriefingError) as info:
+        load_fontset({"regular": "x.ttf", "bold": "y.ttf"}, tmp_path, "b.brand.yaml")
+    paths = {p.path for p in info.value.problems}
+    assert {"fonts.regular", "fonts.bold"} <= paths
