@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
 typography: $(STAMP)
-	$(BIN)/python bench/typography.py
+	$(BIN)/python bench/typography.py --write
 
 ## Page PNGs and contact sheets for review
 previews: $(STAMP)

@@ -166,12 +166,41 @@ class KeepWithLines(_ShallowCopy, Flowable):
         parts = self.follower.split(availWidth, room)
         if not parts:
             return []
-        return [*self.head, *parts]
+        # Containers such as BalancedColumns keep only the first part of a
+        # split in the current column, so the heading and the lines that go
+        # with it must be one flowable.
+        return [Stack([*self.head, parts[0]]), *parts[1:]]
 
     def draw(self) -> None:  # pragma: no cover - frames draw the split parts
+        Stack([*self.head, self.follower]).drawOn(self.canv, 0, 0)
+
+
+class Stack(_ShallowCopy, Flowable):
+    """Flowables drawn one below the other as a unit (never split)."""
+
+    def __init__(self, items: list[Flowable]) -> None:
+        super().__init__()
+        self.items = items
+
+    def getSpaceBefore(self):
+        return self.items[0].getSpaceBefore() if self.items else 0
+
+    def getSpaceAfter(self):
+        return self.items[-1].getSpaceAfter() if self.items else 0
+
+    def wrap(self, availWidth, availHeight):
+        self.width = availWidth
+        total = 0.0
+        for i, f in enumerate(self.items):
+            _, h = f.wrap(availWidth, 1e6)
+            total += h + (f.getSpaceBefore() if i else 0) + (f.getSpaceAfter() if i < len(self.items) - 1 else 0)
+        self.height = total
+        return self.width, self.height
+
+    def draw(self) -> None:
         y = self.height
-        for i, f in enumerate([*self.head, self.follower]):
-            w, h = f.wrap(self.width, y)
+        for i, f in enumerate(self.items):
+            _, h = f.wrap(self.width, 1e6)
             y -= (f.getSpaceBefore() if i else 0) + h
             f.drawOn(self.canv, 0, y)
             y -= f.getSpaceAfter()

@@ -284,7 +284,7 @@ def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
     story: list[Flowable] = []
     for item in issue.digest:
         title = (f'<a href="{escape(item.url)}" color="{theme.colors.primary}">{ctx.plain(item.title)} '
-                 f'<font name="{theme.fonts.name("heading")}">({ctx.plain(item.publisher, "heading")})</font></a>')
+                 f'({ctx.plain(item.publisher)})</a>')
         paras = _body_paragraphs(ctx, item.text, st.body)
         date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
                 f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
