@@ -171,8 +171,10 @@ class KeepWithLines(_ShallowCopy, Flowable):
         # with it must be one flowable.
         return [Stack([*self.head, parts[0]]), *parts[1:]]
 
-    def draw(self) -> None:  # pragma: no cover - frames draw the split parts
-        Stack([*self.head, self.follower]).drawOn(self.canv, 0, 0)
+    def draw(self) -> None:
+        stack = Stack([*self.head, self.follower])
+        stack.wrap(self.width, self.height)
+        stack.drawOn(self.canv, 0, 0)
 
 
 class Stack(_ShallowCopy, Flowable):

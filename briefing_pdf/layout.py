@@ -17,7 +17,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
 from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 
 from .brand import Theme, short_date
@@ -276,7 +276,7 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
                                spaceAfter=4)
         body = [ctx.unhyphenated(ctx.plain(metrix.value), style), *text]
     rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
-    return [CondPageBreak(90), band, Spacer(1, 6), *body, rule]
+    return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
 
 def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
