@@ -29,7 +29,12 @@ class Problem:
                 where += f":{self.line}:{self.column or 1}"
             where += ": "
         field_path = f"{self.path}: " if self.path else ""
-        return f"{where}{field_path}{self.message}"
+        return one_line(f"{where}{field_path}{self.message}")
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines from keys or values) escaped: a problem is always one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
 
 
 @dataclass

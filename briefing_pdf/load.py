@@ -333,7 +333,8 @@ def _kind(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
-    return repr(value) if not isinstance(value, str) else f"'{value}'"
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return shown if len(shown) <= 80 else shown[:60] + "…" + shown[-10:]
 
 
 def _message(error: dict, root: type[BaseModel]) -> tuple[str, bool]:

@@ -171,6 +171,15 @@ def test_preview_command(folder_build, tmp_path):
     assert missing.returncode == 2 and "file not found" in missing.stderr
 
 
+def test_bytes_reproducible_across_processes(folder_build, tmp_path):
+    """A one-shot build with another hash seed gives the folder build's bytes exactly."""
+    root, _ = folder_build
+    proc = run(["build", root / "issues" / "en-small.yaml", "-o", tmp_path / "again.pdf"], cwd=tmp_path,
+               env=_env(PYTHONHASHSEED="12345"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "again.pdf").read_bytes() == (root / "out" / "en-small.pdf").read_bytes()
+
+
 # -- sharding through the CLI (broken issues: they fail before layout, so this is cheap) ---
 
 def _attempted(stdout: str) -> list[str]:
