@@ -197,11 +197,12 @@ def _parse_path(path: str) -> list:
     return out
 
 
-def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
-    """Resolve the brand for one issue; checks fonts, logo and imprint."""
+def check_brand_files(brand: Loaded[Brand]) -> tuple[FontSet, Path | None]:
+    """The brand's fonts and logo, checked; every problem at once, located in the brand file."""
     model = brand.model
     base = brand.path.parent if brand.source.file != "<built-in default brand>" else None
     problems = []
+    fonts = None
     try:
         fonts = load_fontset(model.fonts.model_dump(), base, brand.source.file)
     except BriefingError as exc:
@@ -212,8 +213,15 @@ def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
         problem = _logo_problem(logo)
         if problem:
             problems.append(brand.source.problem(("logo",), problem))
-    if problems:  # fonts and logo together: every problem at once
+    if problems or fonts is None:
         raise BriefingError(problems)
+    return fonts, logo
+
+
+def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
+    """Resolve the brand for one issue; checks fonts, logo and imprint."""
+    model = brand.model
+    fonts, logo = check_brand_files(brand)
     c = model.colors
     colors = Colors(c.primary, c.accent, c.text, c.muted, _tint(c.primary))
     return Theme(

@@ -184,7 +184,8 @@ def validate(
     brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
 ) -> None:
     """Check issue files (schema, brand, fonts, glyphs, links) without building."""
-    from .pipeline import check
+    from .batch import is_brand_file
+    from .pipeline import check, check_brand
 
     try:
         files = _expand(paths)
@@ -194,7 +195,10 @@ def validate(
     bad = 0
     for f in files:
         try:
-            check(f, brand)
+            if is_brand_file(f):
+                check_brand(f)  # a brand file named on the command line is checked as a brand
+            else:
+                check(f, brand)
             print(f"ok    {f}")
         except BriefingError as exc:
             bad += 1

@@ -56,7 +56,26 @@ class FontFile:
 
 @lru_cache(maxsize=64)
 def _inspect(path: Path, mtime: float) -> frozenset[int]:
-    """Character map of a font, after checking it is TrueType-outline."""
+    """Character map of a font, after checking it is TrueType-outline (cached on disk)."""
+    import marshal
+
+    from .cache import cached, file_key
+
+    result = cached(file_key("cmap", path, 1), lambda: _read_cmap(path), marshal.dumps, marshal.loads)
+    if isinstance(result, str):
+        raise ValueError(result)
+    return frozenset(result)
+
+
+def _read_cmap(path: Path) -> list[int] | str:
+    """The code points a font maps, or the reason it cannot be used."""
+    try:
+        return sorted(_parse_cmap(path))
+    except ValueError as exc:
+        return str(exc)
+
+
+def _parse_cmap(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont, TTLibError
 
     try:

@@ -40,6 +40,14 @@ def check(path: Path | str, brand: Path | str | None = None) -> Checked:
     return Checked(loaded, theme)
 
 
+def check_brand(path: Path | str) -> None:
+    """Check a brand file on its own: schema, fonts and logo."""
+    from .brand import check_brand_files
+    from .load import load_brand
+
+    check_brand_files(load_brand(path))
+
+
 @dataclass
 class BuildResult:
     output: Path
