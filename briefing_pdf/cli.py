@@ -105,12 +105,12 @@ def build(
     dpi: int = typer.Option(70, "--dpi", help="Resolution of --png previews."),
 ) -> None:
     """Build PDFs from issue files; a folder builds every issue in it."""
-    from .batch import default_jobs, parse_shard, select_shard
+    from .batch import default_jobs, is_brand_file, parse_shard, select_shard
 
     try:
         if brand is not None and not brand.is_file():
             raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
-        files = _expand(paths)
+        files = [f for f in _expand(paths) if not is_brand_file(f)]  # `build issues/*.yaml` skips brands
         many = len(files) > 1 or any(p.is_dir() for p in paths)
         if shard:
             k, n = parse_shard(shard)
