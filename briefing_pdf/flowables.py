@@ -208,6 +208,45 @@ class Stack(_ShallowCopy, Flowable):
             y -= f.getSpaceAfter()
 
 
+class Bulleted(_ShallowCopy, Flowable):
+    """A list item: a small square bullet in the hanging indent of a paragraph.
+
+    Drawn as a vector square, so the bullet needs no glyph from any font.
+    """
+
+    def __init__(self, paragraph: Flowable, color: str, size: float, first: bool = True) -> None:
+        super().__init__()
+        self.paragraph, self.color, self.size, self.first = paragraph, color, size, first
+
+    def getSpaceBefore(self):
+        return self.paragraph.getSpaceBefore() if self.first else 0
+
+    def getSpaceAfter(self):
+        return self.paragraph.getSpaceAfter()
+
+    def wrap(self, availWidth, availHeight):
+        self.width, self.height = self.paragraph.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        parts = self.paragraph.split(availWidth, availHeight)
+        if not parts:
+            return []
+        return [Bulleted(p, self.color, self.size, self.first and i == 0) for i, p in enumerate(parts)]
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+        if self.first:
+            style = self.paragraph.style
+            baseline = self.height - style.fontSize
+            side = self.size
+            self.canv.saveState()
+            self.canv.setFillColor(HexColor(self.color))
+            self.canv.rect(style.bulletIndent, baseline + style.fontSize * 0.36 - side / 2, side, side,
+                           stroke=0, fill=1)
+            self.canv.restoreState()
+
+
 class Callout(_ShallowCopy, Flowable):
     """Tinted box with an accent rule on the left; splits across columns and pages."""
 

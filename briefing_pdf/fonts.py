@@ -45,7 +45,7 @@ def shipped_font_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "fonts"
 
 
-@dataclass
+@dataclass(eq=False)
 class FontFile:
     """A checked TrueType font file: its ReportLab name and character map."""
 
@@ -179,6 +179,8 @@ class FontSet:
 
     faces: dict[str, FontFile]
     fallback: list[FontFile] = field(default_factory=list)
+    #: The fallbacks registered for the current build (None: all of them).
+    active_fallback: list[FontFile] | None = None
 
     def covered(self, char: str) -> bool:
         code = ord(char)
@@ -189,7 +191,7 @@ class FontSet:
         code = ord(char)
         if code in self.faces[face].cmap:
             return None
-        for fb in self.fallback:
+        for fb in self.active_fallback if self.active_fallback is not None else self.fallback:
             if code in fb.cmap:
                 return fb.rl_name
         family_regular = "heading" if face.startswith("heading") else "regular"
@@ -197,14 +199,34 @@ class FontSet:
             return self.faces[family_regular].rl_name
         return None
 
-    def register_all(self) -> None:
-        """Register with ReportLab (needed before layout, not for validation)."""
+    def needed_fallbacks(self, text: str) -> list[FontFile]:
+        """The fallback fonts some character of ``text`` will be drawn with."""
+        shared = frozenset.intersection(*(f.cmap for f in self.faces.values()))
+        needed: list[FontFile] = []
+        for code in {ord(ch) for ch in text} - shared:
+            for fb in self.fallback:
+                if code in fb.cmap:
+                    if fb not in needed:
+                        needed.append(fb)
+                    break
+        return needed
+
+    def register_all(self, text: str | None = None) -> None:
+        """Register with ReportLab (needed before layout, not for validation).
+
+        With ``text``, only the fallback fonts that text needs are registered
+        (the CJK font costs a fifth of a second and most of the memory); the
+        others are switched off for this build.
+        """
         from reportlab.lib.fonts import addMapping
 
         for role, f in list(self.faces.items()):
             f.rl_name = register(f.path, role)
+        needed = self.fallback if text is None else self.needed_fallbacks(text)
+        self.active_fallback = [f for f in self.fallback if f in needed]
         for i, f in enumerate(self.fallback):
-            f.rl_name = register(f.path, f"fallback{i}")
+            if f in needed:
+                f.rl_name = register(f.path, f"fallback{i}")
         body = self.faces
         family = body["regular"].rl_name
         addMapping(family, 0, 0, body["regular"].rl_name)
@@ -216,7 +238,7 @@ class FontSet:
         addMapping(heading, 1, 0, body["heading_bold"].rl_name)
         addMapping(heading, 0, 1, heading)
         addMapping(heading, 1, 1, body["heading_bold"].rl_name)
-        for f in self.fallback:
+        for f in self.active_fallback or []:
             for bold in (0, 1):
                 for italic in (0, 1):
                     addMapping(f.rl_name, bold, italic, f.rl_name)

@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTe
 from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 
 from .brand import Theme, short_date
-from .flowables import Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
+from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
 from .model import Article, Issue, Source, Topic
 from .text import escape, font_runs, paragraphs, plain_markup, to_markup
 
@@ -66,9 +66,7 @@ def make_styles(theme: Theme) -> Styles:
                              alignment=TA_LEFT),
         source_label=ParagraphStyle("source_label", fontName=sans_bold, fontSize=d.list_size,
                                     leading=d.list_leading, textColor=c.text, spaceBefore=6, spaceAfter=1),
-        source_item=ParagraphStyle("source_item", leftIndent=8, bulletIndent=0, spaceBefore=1.5,
-                                   bulletFontName=f.fallback[0].rl_name if f.fallback else sans,
-                                   bulletFontSize=d.list_size * 0.8, bulletColor=c.primary, **small),
+        source_item=ParagraphStyle("source_item", leftIndent=8, bulletIndent=0.5, spaceBefore=1.5, **small),
         item_title=ParagraphStyle("item_title", fontName=sans_bold, fontSize=d.body_size,
                                   leading=d.body_leading, textColor=c.primary, spaceBefore=8, alignment=TA_LEFT),
         contents_title=ParagraphStyle("contents_title", fontName=sans_bold, fontSize=11, leading=14,
@@ -213,7 +211,8 @@ def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
         markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
                   f'<a href="{escape(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
                   f"{note}")
-        items.append(ctx.unhyphenated(markup, st.source_item, bulletText="\u25aa"))
+        items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
+                              size=st.source_item.fontSize * 0.42))
     label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
     return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
 

@@ -244,7 +244,8 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
             raise BriefingError.single(f"JSON syntax error: {exc.msg}", file=display,
                                        line=exc.lineno, column=exc.colno) from None
         except RecursionError:
-            raise _too_deep(text, display) from None
+            raise _nested_too_deeply(text, display) from None
+        _check_depth(text, display)
         builder = _Builder(source)
         try:  # JSON is YAML: compose it again only to learn positions.
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -256,12 +257,13 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
             found = [p for p in builder.problems if p.message.startswith("duplicate key")]
             raise BriefingError(found or [Problem(f"duplicate key '{duplicates[0]}'", display)])
         return data, source
+    _check_depth(text, display)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         raise BriefingError([_yaml_problem(exc, display)]) from None
     except RecursionError:
-        raise _too_deep(text, display) from None
+        raise _nested_too_deeply(text, display) from None
     if node is None:
         return None, source
     builder = _Builder(source)
@@ -271,23 +273,47 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
     return data, source
 
 
-def _too_deep(text: str, display: str) -> BriefingError:
-    """The nesting error, placed where the nesting passes MAX_DEPTH (the event parser is not recursive)."""
-    line = column = None
+def _too_deep(text: str, display: str, loader: type = yaml.SafeLoader) -> BriefingError | None:
+    """The nesting error, placed where the nesting passes MAX_DEPTH, or None if it does not.
+
+    Uses the event parser, which is not recursive. With the C parser this is
+    also the cheap guard against deep nesting: PyYAML's pure-Python scanner
+    slows down quadratically with flow nesting (seconds for 2000 levels,
+    minutes for 20000), so deep documents must be refused before composing.
+    """
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
-                    break
+                    return BriefingError.single(
+                        f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)",
+                        file=display, line=event.start_mark.line + 1, column=event.start_mark.column + 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
-        pass
-    return BriefingError.single(f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)",
-                                file=display, line=line, column=column)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None and "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            return BriefingError.single(
+                f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)",
+                file=display, line=mark.line + 1, column=mark.column + 1)
+        return None  # syntax errors are reported by the composing parser, with its messages
+    return None
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse deeply nested documents early, with the fast C parser when PyYAML has it."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        error = _too_deep(text, display, loader)
+        if error is not None:
+            raise error
+
+
+def _nested_too_deeply(text: str, display: str) -> BriefingError:
+    return _too_deep(text, display) or BriefingError.single(
+        f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)", file=display)
 
 
 # --------------------------------------------------------------------------- validation

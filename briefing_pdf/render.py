@@ -171,6 +171,17 @@ def _doc(buffer: io.BytesIO, issue: Issue, theme: Theme) -> BaseDocTemplate:
     return doc
 
 
+def _all_text(issue: Issue, theme: Theme) -> str:
+    """Every character the document can print: content, labels, imprint, series."""
+    from .text import walk_strings
+
+    parts = [value for _, value in walk_strings(issue)]
+    parts += list(theme.labels.values()) + [theme.series, theme.brand.name]
+    if theme.imprint is not None:
+        parts += [value for _, value in walk_strings(theme.imprint)]
+    return "".join(parts)
+
+
 def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None) -> Rendered:
     """Lay out and write the PDF in memory, in one pass.
 
@@ -178,7 +189,7 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     (see :meth:`PageRegistry.define_number_forms`), so they are right by
     construction, also when the contents run over several pages.
     """
-    theme.fonts.register_all()
+    theme.fonts.register_all(_all_text(issue, theme))
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)

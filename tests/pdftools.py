@@ -362,18 +362,13 @@ def glyph_report(fonts: dict[str, DrawnFont]) -> GlyphReport:
 
 
 def glyph_outline(tt, glyph_name: str):
-    """A comparable outline of a glyph (coordinates and contour ends)."""
-    g = tt["glyf"][glyph_name]
-    if g.isComposite():
-        g = tt["glyf"][glyph_name]
-        coords, ends, _ = g.getCoordinates(tt["glyf"])
-    else:
-        coords, ends, _ = g.getCoordinates(tt["glyf"]) if g.numberOfContours else ([], [], [])
+    """A comparable outline of a glyph (coordinates and contour ends; composites resolved)."""
+    glyf = tt["glyf"]
+    g = glyf[glyph_name]
+    if not g.isComposite() and not g.numberOfContours:
+        return ((), ())
+    coords, ends, _ = g.getCoordinates(glyf)
     return (tuple(tuple(c) for c in coords), tuple(ends))
-
-
-def iter_used_fonts(fonts: dict[str, DrawnFont]) -> Iterator[DrawnFont]:
-    yield from fonts.values()
 
 
 # --------------------------------------------------------------------------- expected text
