@@ -23,7 +23,7 @@ from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 from .brand import Theme, short_date
 from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
 from .model import Article, Issue, Source, Topic
-from .text import escape, font_runs, paragraphs, plain_markup, to_markup
+from .text import attr, escape, font_runs, paragraphs, plain_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
 
@@ -209,7 +209,7 @@ def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
     for s in sources:
         note = f" ({ctx.plain(s.note, 'heading')})" if s.note else ""
         markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
-                  f'<a href="{escape(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
+                  f'<a href="{attr(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
                   f"{note}")
         items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
@@ -252,7 +252,7 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
     text = [ctx.paragraph(ctx.markup(p), st.metrix_text) for p in paragraphs(metrix.text)]
     if metrix.source:
         source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
-                  f'<a href="{escape(metrix.source.url)}" color="{theme.colors.primary}">'
+                  f'<a href="{attr(metrix.source.url)}" color="{theme.colors.primary}">'
                   f"{ctx.plain(metrix.source.title, 'heading')}</a>)")
         text.append(ctx.unhyphenated(source, st.metrix_source))
     value_font = theme.fonts.name("heading_bold")
@@ -282,7 +282,7 @@ def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     story: list[Flowable] = []
     for item in issue.digest:
-        title = (f'<a href="{escape(item.url)}" color="{theme.colors.primary}">{ctx.plain(item.title)} '
+        title = (f'<a href="{attr(item.url)}" color="{theme.colors.primary}">{ctx.plain(item.title)} '
                  f'({ctx.plain(item.publisher)})</a>')
         paras = _body_paragraphs(ctx, item.text, st.body)
         date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
@@ -299,7 +299,7 @@ def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     story: list[Flowable] = []
     for pod in issue.podcasts:
-        title = f'<a href="{escape(pod.url)}" color="{theme.colors.primary}">{ctx.plain(pod.title)}</a>'
+        title = f'<a href="{attr(pod.url)}" color="{theme.colors.primary}">{ctx.plain(pod.title)}</a>'
         paras = _body_paragraphs(ctx, pod.text, st.body)
         story.append(KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
                                    min_height=2 * st.body.leading))
@@ -329,10 +329,10 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
         lines.append(f"{ctx.plain(theme.label('phone'), 'heading')} {ctx.plain(pub.phone, 'heading')}")
     if pub.email:
         lines.append(f"{ctx.plain(theme.label('email'), 'heading')} "
-                     f'<a href="mailto:{escape(pub.email)}" color="{theme.colors.primary}">'
+                     f'<a href="mailto:{attr(pub.email)}" color="{theme.colors.primary}">'
                      f"{ctx.plain(pub.email, 'heading')}</a>")
     if pub.web:
-        lines.append(f'<a href="{escape(pub.web)}" color="{theme.colors.primary}">'
+        lines.append(f'<a href="{attr(pub.web)}" color="{theme.colors.primary}">'
                      f"{ctx.plain(pub.web, 'heading')}</a>")
     content.append(ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
     content.append(ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name))

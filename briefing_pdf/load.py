@@ -312,7 +312,8 @@ def _check_depth(text: str, display: str) -> None:
 
 
 def _nested_too_deeply(text: str, display: str) -> BriefingError:
-    return _too_deep(text, display) or BriefingError.single(
+    fast = getattr(yaml, "CSafeLoader", None)
+    return (fast and _too_deep(text, display, fast)) or _too_deep(text, display) or BriefingError.single(
         f"document is nested too deeply (at most {MAX_DEPTH} levels are accepted)", file=display)
 
 

@@ -39,8 +39,20 @@ def _check_url(value: str) -> str:
     if scheme not in ("http", "https", "mailto"):
         shown = f"'{scheme}:'" if scheme else "no scheme"
         raise ValueError(f"expected an http://, https:// or mailto: URL, got {shown} in '{value}'")
+    bad = sorted({ch for ch in value if ch in '"<>\\{}|^`' or ch.isspace()})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        raise ValueError(f"URL contains characters that are not allowed in a URL ({shown}); "
+                         f"percent-encode them (e.g. %22 for a quote) in '{value}'")
     if not _URL_RE.match(value):
         raise ValueError(f"expected a complete URL such as https://example.org/page, got '{value}'")
+    return value
+
+
+def _check_email(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"[^@\s\"<>]+@[^@\s\"<>]+\.[^@\s\"<>]+", value):
+        raise ValueError(f"expected an e-mail address such as office@example.org, got '{value}'")
     return value
 
 
@@ -64,6 +76,7 @@ def _number_to_str(value: object) -> object:
 
 
 Url = Annotated[str, AfterValidator(_check_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
 Color = Annotated[str, AfterValidator(_check_color)]
 Line = Annotated[str, AfterValidator(_not_blank)]
 """A one-line string that must not be blank (titles, names)."""
@@ -146,7 +159,7 @@ class Publisher(_Strict):
     name: Line
     address: list[Line] = Field(default_factory=list)
     phone: Optional[str] = None
-    email: Optional[str] = None
+    email: Optional[Email] = None
     web: Optional[Url] = None
 
 

@@ -119,7 +119,8 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _attr(text: str) -> str:
+def attr(text: str) -> str:
+    """Escape text for a double-quoted ReportLab markup attribute."""
     return escape(text).replace('"', "&quot;")
 
 
@@ -169,7 +170,7 @@ def runs_markup(runs: list[Run], fonts: "FontSet | None", base_face: str = "regu
             piece = f"<b>{piece}</b>"
         if run.href:
             color = f' color="{link_color}"' if link_color else ""
-            piece = f'<a href="{_attr(run.href)}"{color}>{piece}</a>'
+            piece = f'<a href="{attr(run.href)}"{color}>{piece}</a>'
         out.append(piece)
     return "".join(out)
 

@@ -205,6 +205,23 @@ def test_budget_bounds_wide_but_shallow_alias_expansion(tmp_path):
     assert time.perf_counter() - start < 2
 
 
+@pytest.mark.parametrize("text, is_json", [
+    ("a: " + "[" * 200_000 + "]" * 200_000, False),
+    ("[" * 200_000 + "]" * 200_000, True),
+    ('{"a": ' * 100_000 + "1" + "}" * 100_000, True),
+    ("a:\n" + "".join(" " * i + "-\n" for i in range(0, 400, 2)), False),
+], ids=["yaml-flow", "json-list", "json-object", "yaml-block"])
+def test_deep_nesting_is_refused_fast(text, is_json):
+    """PyYAML's Python scanner is quadratic in flow depth: deep documents must be refused up front."""
+    from briefing_pdf.load import parse_document
+
+    start = time.perf_counter()
+    with pytest.raises(BriefingError, match="nested too deeply") as info:
+        parse_document(text, "deep.yaml", is_json=is_json)
+    assert time.perf_counter() - start < 1
+    assert info.value.problems[0].line is not None
+
+
 # --------------------------------------------------------------------------- the real executable
 
 
