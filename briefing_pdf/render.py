@@ -196,6 +196,9 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
     if paragraph_factory is None:
         ctx.unhyphenated = body_paragraph_factory(None)
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
     buffer = io.BytesIO()
     with _source_date(_epoch(issue)):
         doc = _doc(buffer, issue, theme)

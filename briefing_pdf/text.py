@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .errors import Problem
@@ -52,7 +51,9 @@ class Run:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    from markdown_it import MarkdownIt  # imported on first use: keeps start-up short
+
     md = MarkdownIt("zero").enable(["emphasis", "link"])
     md.validateLink = lambda url: True  # we check schemes ourselves, with a clear error
     return md

@@ -174,6 +174,19 @@ def test_bad_input(case_file: Path, corpus: Path, monkeypatch):
     assert elapsed < 5, f"{case.name} took {elapsed:.1f} s"
 
 
+def test_docs_show_the_real_messages():
+    """Every corpus problem line pasted into docs/errors.md is one the tests expect, verbatim."""
+    expected = {line for p in CASES for line in Case.read(p).lines}
+    docs = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    blocks = re.findall(r"```\n(.*?)```", docs, re.S)
+    shown = [line for block in blocks for line in block.splitlines()
+             if re.match(r"^[\w.-]+\.(?:yaml|json):\d+:\d+: ", line) and (BAD / line.split(":")[0]).exists()
+             or line.startswith(("not-utf8.yaml:", "utf16.yaml:"))]
+    assert len(shown) >= 30
+    stale = [line for line in shown if line not in expected]
+    assert not stale, "docs/errors.md shows messages the CLI no longer prints:\n" + "\n".join(stale)
+
+
 def test_python_tags_never_execute(corpus: Path, monkeypatch):
     monkeypatch.chdir(corpus)
     run_cli(["validate", "yaml-python-tag.yaml"])
