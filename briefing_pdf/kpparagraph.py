@@ -405,7 +405,10 @@ class KPParagraph(Paragraph):
         p._JustifyLast = justify_last
         if cont:
             p.bulletText = None
-        for a in ("blPara", "_kp_breaks", "height"):
+        # Layout state belongs to the original flowable, not to its parts:
+        # ReportLab's ``_postponed`` flag in particular would make the doc
+        # template raise LayoutError for a part that merely needs a new frame.
+        for a in ("blPara", "_kp_breaks", "height", "_postponed", "_frame", "_splitCount"):
             p.__dict__.pop(a, None)
         return p
 
