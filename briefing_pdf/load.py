@@ -193,6 +193,11 @@ class _Builder:
                 self.problems.append(self.source.problem(loc, "keys must be plain names, not lists or mappings"))
                 continue
             key = key_node.value
+            if key_node.tag == _CORE + "merge":
+                self.problems.append(Problem(
+                    "YAML merge keys ('<<') are not supported; write the fields out", self.source.file,
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_loc(loc)))
+                continue
             if key in out:
                 first = self.source.keys.get(loc + (key,), (None, None))[0]
                 self.problems.append(Problem(

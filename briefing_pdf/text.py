@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from pydantic import BaseModel
 
@@ -70,15 +71,33 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in (clean(chunk) for chunk in _PARA_SPLIT.split(text.strip())) if p]
 
 
+#: Connector punctuation that stands in for "_" while parsing (same delimiter-flanking class,
+#: but no emphasis marker), so underscores can neither open emphasis nor pair away a "*".
+_UNDERSCORE_STANDINS = "\u203f\u2040\u2054\ufe33\ufe34\ufe4d\ufe4e\ufe4f"
+
+
+def _hide_underscores(paragraph: str) -> tuple[str, Callable[[str], str]]:
+    if "_" not in paragraph:
+        return paragraph, lambda s: s
+    for standin in _UNDERSCORE_STANDINS:
+        encoded = urllib.parse.quote(standin)
+        if standin not in paragraph and encoded.lower() not in paragraph.lower():
+            return (paragraph.replace("_", standin),
+                    lambda s, a=standin, e=encoded: s.replace(a, "_").replace(e, "_"))
+    return paragraph, lambda s: s  # (every stand-in used: fall back to markdown-it's underscores)
+
+
 def parse_inline(paragraph: str) -> list[Run]:
-    """Runs of one paragraph. Unpaired ``*`` and everything else stay literal."""
-    tokens = _parser().parseInline(paragraph)
+    """Runs of one paragraph. Unpaired ``*``, ``_`` and everything else stay literal."""
+    hidden, restore = _hide_underscores(paragraph)
+    tokens = _parser().parseInline(hidden)
     children = tokens[0].children if tokens else []
     runs: list[Run] = []
     bold = italic = 0
     href: str | None = None
     for tok in children or []:
         kind = tok.type
+        tok.content, tok.markup = restore(tok.content), restore(tok.markup)
         if kind == "text":
             _append(runs, Run(tok.content, bold > 0, italic > 0, href))
         elif kind in ("softbreak", "hardbreak"):
@@ -95,7 +114,7 @@ def parse_inline(paragraph: str) -> list[Run]:
         elif kind == "em_close":
             italic -= 1
         elif kind == "link_open":
-            href = str(tok.attrs.get("href", ""))
+            href = restore(str(tok.attrs.get("href", "")))
         elif kind == "link_close":
             href = None
         else:  # any other inline token: keep its source text
@@ -169,11 +188,17 @@ def runs_markup(runs: list[Run], fonts: "FontSet | None", base_face: str = "regu
             piece = f"<i>{piece}</i>"
         if run.bold:
             piece = f"<b>{piece}</b>"
-        if run.href:
+        if run.href and link_allowed(run.href):  # defence in depth: check_issue_text reports the rest
             color = f' color="{link_color}"' if link_color else ""
             piece = f'<a href="{attr(run.href)}"{color}>{piece}</a>'
         out.append(piece)
     return "".join(out)
+
+
+def link_allowed(href: str) -> bool:
+    """Whether a link target may become a PDF link: http, https or mailto only."""
+    scheme = href.split(":", 1)[0].strip().lower() if ":" in href else ""
+    return scheme in ALLOWED_SCHEMES and bool(href.split(":", 1)[1].strip())
 
 
 def to_markup(paragraph: str, fonts: "FontSet | None", base_face: str = "regular",

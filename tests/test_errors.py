@@ -187,6 +187,27 @@ def test_docs_show_the_real_messages():
     assert not stale, "docs/errors.md shows messages the CLI no longer prints:\n" + "\n".join(stale)
 
 
+def test_unsafe_links_never_reach_a_link_annotation(corpus: Path, tmp_path):
+    """Refused by the checks; and even a render that skips them draws no javascript: link."""
+    import pikepdf
+
+    from briefing_pdf.brand import brand_for, make_theme
+    from briefing_pdf.load import load_issue
+    from briefing_pdf.pipeline import build
+    from briefing_pdf.render import render
+
+    with pytest.raises(BriefingError, match="javascript"):
+        build(corpus / "url-javascript-markup.yaml", tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+    loaded = load_issue(corpus / "url-javascript-markup.yaml")  # schema-valid: the links are in text
+    pdf = tmp_path / "unchecked.pdf"
+    pdf.write_bytes(render(loaded.model, make_theme(loaded.model, brand_for(loaded))).pdf)
+    with pikepdf.open(pdf) as doc:
+        uris = [str(a.A.URI) for page in doc.pages for a in page.obj.get("/Annots", [])
+                if a.get("/A") is not None and a.A.get("/S") == "/URI"]
+    assert uris and all(u.split(":", 1)[0] in ("http", "https", "mailto") for u in uris), uris
+
+
 def test_python_tags_never_execute(corpus: Path, monkeypatch):
     monkeypatch.chdir(corpus)
     run_cli(["validate", "yaml-python-tag.yaml"])

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from briefing_pdf.errors import BriefingError, Problem
 from briefing_pdf.load import load_issue, parse_document, validate
 from briefing_pdf.model import Brand, Issue
-from briefing_pdf.text import _parser, check_issue_text, clean, paragraphs, parse_inline, plain, to_markup
+from briefing_pdf.text import _parser, check_issue_text, link_allowed, paragraphs, parse_inline, plain, to_markup
 
 # --------------------------------------------------------------------------- profiles
 
@@ -117,7 +117,8 @@ def test_any_text_renders_through_reportlab(text, fonts, style):
         got_text, got_links = _frag_texts_and_links(p)
         p.wrap(200, 10_000)
         assert got_text == "".join(r.text for r in runs)
-        assert got_links == {r.href for r in runs if r.href}
+        assert got_links == {r.href for r in runs if r.href and link_allowed(r.href)}
+        assert all(link.split(":", 1)[0].lower() in ("http", "https", "mailto") for link in got_links)
 
 
 def _oracle_plain(text: str) -> str:
