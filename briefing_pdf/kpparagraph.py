@@ -581,6 +581,13 @@ class KPParagraph(Paragraph):
                     inner = natural + tc * max(nchars - 1, 0)
                     if nspaces:
                         tw = (width / scale - inner) / nspaces
+                        # Never shrink a word space below its allowed minimum
+                        # (words would collide); an emergency line that is
+                        # still too long is condensed instead.
+                        min_tw = -_sw(" ", style.fontName, fs_line) * st.space_shrink
+                        if tw < min_tw:
+                            tw = min_tw
+                            scale = width / (inner + nspaces * tw)
                     else:
                         # single word: glyph scale alone, within limits
                         if inner > 0:

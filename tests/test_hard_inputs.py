@@ -121,15 +121,7 @@ def test_valid_case_stays_inside_the_text_area(case: str, out_dir: Path):
         f"page {p} y={y}: …{''.join(t)[:40]}" for (p, y), t in list(overfull.items())[:10])
 
 
-SQUEEZE_BUG = pytest.mark.xfail(strict=True, reason=(
-    "BUG (line breaker, kpparagraph): a justified line whose long bold compound and link do not fit is "
-    "squeezed with negative word spaces, so words overlap ('geschäftsführerinS chmidts agt:'); "
-    "reproducer: analysis '**Dr. Verkehrsinfrastrukturfinanzierungsgesellschaftsgeschäftsführerin Schmidt** "
-    "sagt: [https://example.org/analyse/2026/langer-pfad-ohne-umbruch/abschnitt-eins](https://example.org/a)'"))
-
-
-@pytest.mark.parametrize("case", [pytest.param(p.name, marks=SQUEEZE_BUG) if p.stem == "long-words" else p.name
-                                  for p in CASES])
+@pytest.mark.parametrize("case", [p.name for p in CASES])
 def test_words_do_not_collide(case: str, out_dir: Path):
     """Readable: a word space never shrinks below 0.1 em (the samples' tightest is about 0.19 em)."""
     sample = built(case, out_dir)
