@@ -74,9 +74,11 @@ class Result:
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
+    kind: str = "content"  # of a failure: "content" (exit 1) or "usage" (exit 2)
 
 
-def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: int | None = None) -> Result:
+def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: int | None = None,
+              debug: bool = False) -> Result:
     """Build one issue and report the outcome (never raises for content problems)."""
     from .pipeline import build
 
@@ -90,8 +92,10 @@ def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: in
             previews = write_previews(output, output.parent / f"{output.stem}-preview", png_dpi)
         return Result(source, output, True, result.pages, time.perf_counter() - start, previews=previews)
     except BriefingError as exc:
-        return Result(source, output, False, 0, time.perf_counter() - start, exc.problems)
+        return Result(source, output, False, 0, time.perf_counter() - start, exc.problems, kind=exc.kind)
     except Exception as exc:  # an internal error must still not stop the other issues
+        if debug:  # --debug: the traceback of an internal error is wanted
+            raise
         return Result(source, output, False, 0, time.perf_counter() - start,
                       [Problem(f"internal error: {exc.__class__.__name__}: {exc} "
                                "(please report this; run with --debug for details)", str(source))])
@@ -151,7 +155,8 @@ def _pool(workers: int, langs: set[str], png: bool) -> ProcessPoolExecutor:
 
 
 def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
-               png_dpi: int | None = None, on_done: Callable[[Result], None] | None = None) -> list[Result]:
+               png_dpi: int | None = None, on_done: Callable[[Result], None] | None = None,
+               debug: bool = False) -> list[Result]:
     """Build (source, output) pairs with ``workers`` processes; results in input order.
 
     ``on_done`` is called in the parent as each issue finishes (completion
@@ -162,13 +167,13 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
     results: dict[int, Result] = {}
     if workers <= 1 or len(jobs) <= 1:
         for i, (src, out) in enumerate(jobs):
-            results[i] = build_one(src, out, brand, png_dpi)
+            results[i] = build_one(src, out, brand, png_dpi, debug)
             if on_done:
                 on_done(results[i])
     else:
         langs = languages(src for src, _ in jobs)
         with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
-            futures = {pool.submit(build_one, src, out, brand, png_dpi): i for i, (src, out) in enumerate(jobs)}
+            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug): i for i, (src, out) in enumerate(jobs)}
             for future in as_completed(futures):
                 i = futures[future]
                 try:

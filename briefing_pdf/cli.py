@@ -9,6 +9,7 @@ commands that render, so ``--help``, ``validate`` and ``schema`` start fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -128,7 +129,8 @@ def build(
     failed = [r for r in results if not r.ok]
     if many:
         _summary(results, time.perf_counter() - start)
-    raise typer.Exit(1 if failed else 0)
+    usage_only = failed and all(r.kind == "usage" for r in failed)
+    raise typer.Exit(2 if usage_only else 1 if failed else 0)
 
 
 def _run(jobs, brand, workers, dpi, many):
@@ -157,8 +159,8 @@ def _run(jobs, brand, workers, dpi, many):
                 done(result)
                 progress.refresh()
 
-            return build_many(jobs, brand, workers, dpi, on_done=tick)
-    return build_many(jobs, brand, workers, dpi, on_done=done)
+            return build_many(jobs, brand, workers, dpi, on_done=tick, debug=state["debug"])
+    return build_many(jobs, brand, workers, dpi, on_done=done, debug=state["debug"])
 
 
 def _summary(results, seconds: float) -> None:
@@ -188,6 +190,8 @@ def validate(
     from .pipeline import check, check_brand
 
     try:
+        if brand is not None and not brand.is_file():
+            raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
         files = _expand(paths)
     except BriefingError as exc:
         _fail(exc)

@@ -85,6 +85,8 @@ class KPSettings:
                  hyphen_penalty: float = 100.0, explicit_hyphen_penalty: float = 50.0,
                  url_penalty: float = 100.0, url_char_penalty: float = 600.0, cjk_penalty: float = 0.0,
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
+                 hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
+                 reluctant_min_chars: int = 14,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand
@@ -100,6 +102,13 @@ class KPSettings:
         self.cjk_penalty = cjk_penalty
         self.min_last_line_em = min_last_line_em
         self.hyphenate_bold = hyphenate_bold
+        #: False: no ordinary hyphenation (headings, lists, names) ...
+        self.hyphenate = hyphenate
+        #: ... but a word of at least ``reluctant_min_chars`` letters may still
+        #: break at a dictionary point, at this high cost, rather than be cut
+        #: anywhere when it does not fit the line at all.
+        self.reluctant_hyphen_penalty = reluctant_hyphen_penalty
+        self.reluctant_min_chars = reluctant_min_chars
         self.params = params or lb.Params()
 
 
@@ -206,7 +215,8 @@ class KPParagraph(Paragraph):
         ``("P", width, cost, flagged, auto, hyphen_frag_index)``."""
         st = self.settings
         raw = "".join(t for _, t in segs)
-        text, pts = break_points(raw, self.hyphenator, allow_auto=allow)
+        text, pts = break_points(raw, self.hyphenator, allow_auto=bool(allow))
+        hyphen_cost = st.hyphen_penalty if allow is True else st.reluctant_hyphen_penalty
         if text != raw:   # soft hyphens removed
             segs = [(f, t.replace("\xad", "")) for f, t in segs]
         cuts = [0] + [p for p, _ in pts] + [len(text)]
@@ -235,7 +245,7 @@ class KPParagraph(Paragraph):
                 if kind == HYPHEN:
                     hf = segs[0][0] if single else _slice_segs(segs, a, b)[-1][0]
                     entries.append(("P", _sw("-", hf.fontName, hf.fontSize),
-                                    st.hyphen_penalty, True, True, hf))
+                                    hyphen_cost, True, True, hf))
                 elif kind == URLCHAR:
                     entries.append(("P", 0.0, st.url_char_penalty, False, False, None))
                 elif kind == EXPLICIT:
@@ -245,6 +255,16 @@ class KPParagraph(Paragraph):
                     entries.append(("P", 0.0, st.cjk_penalty if cjk else st.url_penalty,
                                     False, False, None))
         return text, segs, entries
+
+    def _allow(self, hy_ok: bool, raw: str, bold: bool):
+        """Hyphenation for one word: True (ordinary), "reluctant" (only to avoid
+        cutting a very long word anywhere) or False."""
+        if not hy_ok:
+            return False
+        st = self.settings
+        if st.hyphenate and (st.hyphenate_bold or not bold):
+            return True
+        return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
     def _build_items(self, auto: bool) -> list:
         st = self.settings
@@ -271,7 +291,7 @@ class KPParagraph(Paragraph):
             segs = tok.segs
             if len(segs) == 1:
                 f, raw = segs[0]
-                allow = hy_ok and (st.hyphenate_bold or not _is_bold(f))
+                allow = self._allow(hy_ok, raw, _is_bold(f))
                 key = (raw, f.fontName, f.fontSize, allow)
                 tpl = tcache.get(key)
                 if tpl is None:
@@ -289,8 +309,8 @@ class KPParagraph(Paragraph):
                         append(Penalty(e[1], e[2], e[3], f if e[5] is not None else None,
                                        auto=e[4]))
             else:
-                allow = hy_ok and (st.hyphenate_bold or
-                                   not any(_is_bold(f) for f, t in segs if t))
+                allow = self._allow(hy_ok, "".join(t for _, t in segs),
+                                    any(_is_bold(f) for f, t in segs if t))
                 text, csegs, entries = self._template(segs, allow, expand, ls)
                 for e in entries:
                     if e[0] == "B":
@@ -309,7 +329,10 @@ class KPParagraph(Paragraph):
                     append(Penalty(0.0, 0.0, True, None))
                 f = tok.space
                 w = _sw(" ", f.fontName, f.fontSize)
-                append(Glue(w, w * sstretch, w * sshrink, f))
+                if justify:
+                    append(Glue(w, w * sstretch, w * sshrink, f))
+                else:  # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)
+                    append(Glue(w, f.fontSize * 3.0, 0.0, f))
         return items
 
     def _items(self, auto: bool) -> list:

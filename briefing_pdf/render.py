@@ -195,7 +195,7 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     ctx = LayoutContext(theme, styles, registry=registry)
     ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
     if paragraph_factory is None:
-        ctx.unhyphenated = body_paragraph_factory(None)
+        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False)
     from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
@@ -206,15 +206,32 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     return Rendered(buffer.getvalue(), doc.page, dict(registry.pages))
 
 
-def body_paragraph_factory(lang: str | None) -> Callable:
-    """Whole-paragraph line breaking, hyphenated in ``lang`` (None: never hyphenate)."""
+def _reluctant_settings():
+    from .kpparagraph import KPSettings
+
+    return KPSettings(hyphenate=False)
+
+
+_RELUCTANT = None  # built on first use (importing kpparagraph imports ReportLab)
+
+
+def body_paragraph_factory(lang: str | None, hyphenate: bool = True) -> Callable:
+    """Whole-paragraph line breaking in ``lang``.
+
+    ``hyphenate=False`` (headings, labels, lists): no ordinary hyphenation;
+    only a word too long for the line breaks, at a dictionary point.
+    """
     from .hyphenate import get_hyphenator
     from .kpparagraph import KPParagraph
 
     hyphenator = get_hyphenator(lang) if lang else None
+    global _RELUCTANT
+    if not hyphenate and _RELUCTANT is None:
+        _RELUCTANT = _reluctant_settings()
+    settings = None if hyphenate else _RELUCTANT
 
     def make(markup: str, style, **kwargs) -> Flowable:
-        return KPParagraph(markup, style, hyphenator=hyphenator, **kwargs)
+        return KPParagraph(markup, style, hyphenator=hyphenator, settings=settings, **kwargs)
 
     return make
 

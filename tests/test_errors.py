@@ -423,7 +423,7 @@ def test_output_path_is_a_directory(tmp_path, monkeypatch):
     shutil.copy(VALID_MINIMAL, "issue.yaml")
     Path("issue.pdf").mkdir()
     code, stdout, stderr = run_cli(["build", "issue.yaml", "-o", "issue.pdf"])
-    assert code == 1
+    assert code == 2  # a wrong invocation, not a content problem
     assert stderr == "issue.pdf: output path is a directory; give a file name ending in .pdf\n"
     assert "FAIL  issue.yaml (1 problem)" in stdout
     assert Path("issue.pdf").is_dir() and not list(Path("issue.pdf").iterdir())
