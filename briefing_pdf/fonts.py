@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .errors import BriefingError
@@ -35,14 +34,13 @@ DEFAULT_FALLBACK = ["wqy-microhei.ttc"]
 
 
 def shipped_font_dir() -> Path:
-    """The folder of the shipped fonts, installed as package data or in a checkout."""
-    try:
-        path = Path(str(resources.files("briefing_pdf.fonts")))
-        if (path / DEFAULT_FONTS["regular"]).exists():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "fonts"
+    """The folder of the shipped fonts: package data in an installed wheel
+    (``briefing_pdf/fonts``), the repository's ``fonts/`` in a checkout."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "fonts", here.parent / "fonts"):
+        if (folder / DEFAULT_FONTS["regular"]).is_file():
+            return folder
+    return here / "fonts"
 
 
 @dataclass(eq=False)
