@@ -184,6 +184,10 @@ class FontSet:
         code = ord(char)
         return any(code in f.cmap for f in self.faces.values()) or any(code in f.cmap for f in self.fallback)
 
+    def face_has_all(self, text: str, face: str) -> bool:
+        """True when ``face`` itself can draw every character of ``text``."""
+        return self.faces[face].cmap.issuperset(map(ord, text))
+
     def font_for(self, char: str, face: str) -> str | None:
         """ReportLab font name to draw ``char`` in ``face``; None means the face itself."""
         code = ord(char)

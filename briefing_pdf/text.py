@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 MARKUP_FIELDS = frozenset({"body", "analysis", "facts", "outlook", "text"})
 ALLOWED_SCHEMES = ("http", "https", "mailto")
 
-_WS = re.compile(r"\s+")
+#: Runs of whitespace, except the no-break spaces editors use to keep "70 %" together.
+_WS = re.compile(r"[^\S\u00a0\u202f]+")
 _PARA_SPLIT = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -62,8 +63,11 @@ def _parser():
 
 def clean(text: str) -> str:
     """Collapse whitespace to single spaces and drop invisible format characters."""
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t")
-    return _WS.sub(" ", text).strip()
+    text = _WS.sub(" ", text).strip()
+    if not text.isprintable():  # rare: only then look at each character's category
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+        text = _WS.sub(" ", text).strip()
+    return text
 
 
 def paragraphs(text: str) -> list[str]:
@@ -154,7 +158,7 @@ def _face(base: str, bold: bool, italic: bool) -> str:
 
 def font_runs(text: str, fonts: "FontSet | None", face: str) -> Iterator[tuple[str | None, str]]:
     """Split text into (fallback font name or None, chunk) runs."""
-    if fonts is None:
+    if fonts is None or fonts.face_has_all(text, face):  # the common case: no fallback needed
         yield None, text
         return
     current: str | None = None
