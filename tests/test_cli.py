@@ -29,43 +29,7 @@ CLI = [sys.executable, "-m", "briefing_pdf.cli"]
 WORKFLOW = ROOT / ".github" / "workflows" / "pdfs.yml"
 PROBLEM_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<path>[\w.\[\]]+): (?P<msg>.+)$")
 
-SMALL_ISSUE = """\
-date: 2026-03-12
-language: en
-number: "2026/7"
-top_story:
-  title: Port operators test automated customs lanes
-  toc_title: Automated customs lanes
-  body: |
-    Three container terminals started a six-week trial of automated customs
-    lanes on Monday. Operators expect clearance times to fall by a third.
-
-    The trial covers inbound cargo only; outbound checks stay manual.
-  analysis: >-
-    "Speed at the border is now a competitive asset," says analyst
-    **Mei Lin (林美)**. "The question is who audits the algorithms."
-  sources:
-    - publisher: Port Weekly
-      title: Terminals start customs trial
-      url: https://example.org/port-weekly/customs-trial
-metrix:
-  value: "31 %"
-  text: Share of container throughput handled by the three trial terminals.
-  source: {title: Port Authority, url: "https://example.org/pa/stats"}
-topics:
-  - title: Battery recycling rules tighten
-    facts: From July, importers must report the recycled content of every battery pack.
-    outlook: Smaller importers ask for a longer transition; a decision is due in May.
-    analysis: '"Reporting is the easy part; verification is not," says **Jonas Weber**.'
-    sources:
-      - {publisher: Reuters, title: New battery reporting rules, url: "https://example.org/r/1"}
-digest:
-  - title: Rail freight volumes recover
-    publisher: Rail Gazette
-    url: https://example.org/rg/volumes
-    date: 2026-03-10
-    text: Volumes rose for the second month in a row, led by intermodal traffic.
-"""
+SMALL_ISSUE = (Path(__file__).parent / "data" / "small-en.yaml").read_text(encoding="utf-8")
 BROKEN_ISSUE = SMALL_ISSUE.replace("  toc_title:", "  toc_titel:")  # line 6, column 3
 
 
