@@ -396,8 +396,11 @@ class KPParagraph(Paragraph):
         w0, w1 = self._widths(availWidth)
         self._wrapWidths = [w0, w1]
         br = self._break(w0, w1)
-        self._kp_breaks = br
-        self.blPara = self._fake_blpara(br)
+        if br is not getattr(self, "_kp_breaks", None) or "blPara" not in self.__dict__:
+            # Balanced columns wrap a paragraph many times at the same width:
+            # rebuild ReportLab's line structure only when the breaks change.
+            self._kp_breaks = br
+            self.blPara = self._fake_blpara(br)
         self.height = len(br.lines) * self.style.leading
         return self.width, self.height
 
