@@ -47,6 +47,9 @@ class BriefingError(Exception):
 
     problems: list[Problem] = field(default_factory=list)
     kind: str = "content"
+    #: The parsed (unvalidated) document, when the problems are schema
+    #: problems: lets callers still check what the document refers to.
+    data: object = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         super().__init__(str(self))

@@ -443,7 +443,7 @@ def validate(data: Any, model: type[M], source: SourceMap) -> M:
             message, is_key = _message(error, model)
             problems.append(source.problem(error["loc"], message, key=is_key))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-        raise BriefingError(problems) from None
+        raise BriefingError(problems, data=data) from None
 
 
 def _key_message(error: dict, loc: Loc) -> str:

@@ -28,7 +28,11 @@ class Checked:
 
 def check(path: Path | str, brand: Path | str | None = None) -> Checked:
     """Load and check an issue completely (schema, brand, fonts, glyphs, links, imprint)."""
-    loaded = load_issue(path)
+    try:
+        loaded = load_issue(path)
+    except BriefingError as exc:
+        # Report the brand's problems in the same run: every problem at once.
+        raise BriefingError(exc.problems + _brand_problems(path, exc.data, brand), kind=exc.kind) from None
     brand_loaded = brand_for(loaded, Path(brand) if brand else None)
     theme = make_theme(loaded.model, brand_loaded)
     problems = check_issue_text(loaded.model, loaded.source, theme.fonts)
@@ -38,6 +42,21 @@ def check(path: Path | str, brand: Path | str | None = None) -> Checked:
     if problems:
         raise BriefingError(problems)
     return Checked(loaded, theme)
+
+
+def _brand_problems(issue_path: Path | str, data: object, override: Path | str | None) -> list:
+    """Problems of the brand an issue that failed validation refers to (if it can be found)."""
+    ref = override or (data.get("brand") if isinstance(data, dict) else None)
+    if not isinstance(ref, (str, Path)):
+        return []
+    path = Path(ref) if override else Path(issue_path).parent / ref
+    if not path.is_file():
+        return []  # reported against the issue's `brand:` once the issue itself validates
+    try:
+        check_brand(path)
+    except BriefingError as exc:
+        return exc.problems
+    return []
 
 
 def check_brand(path: Path | str) -> None:
