@@ -147,12 +147,15 @@ def _cached_ttfont(name: str, path: Path):
     def parse() -> TTFontFace:
         face = TTFontFace(str(path), validate=0, subfontIndex=index)
         face._pdfScale = functools.partial(_scale, 1000 / face.unitsPerEm)
+        # Only ReportLab's parser reads glyphToChar; for the CJK font it is
+        # two thirds of the unpickling time.
+        face.glyphToChar = {}
         return face
 
     from .cache import cached, file_key
 
     try:
-        face = cached(file_key("ttf", path, reportlab.Version, index), parse,
+        face = cached(file_key("ttf", path, reportlab.Version, index, 2), parse,
                       lambda f: pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL), pickle.loads)
     except Exception:  # pragma: no cover - fall back to ReportLab's own loading
         return TTFont(name, str(path), subfontIndex=index)
