@@ -11,6 +11,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# Byte-compile our own modules (PYTHONDONTWRITEBYTECODE may be set) and fill
+	@# the parsed-font and hyphenation caches once, so the first build is not the slow one.
+	$(BIN)/python -m compileall -q briefing_pdf
+	$(BIN)/python -c "import briefing_pdf.batch as b; b.warm(('de', 'en'))"
 	touch $(STAMP)
 
 ## Build every sample issue into out/
