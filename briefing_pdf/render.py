@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -206,13 +207,12 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     return Rendered(buffer.getvalue(), doc.page, dict(registry.pages))
 
 
-def _reluctant_settings():
+@lru_cache(maxsize=None)
+def _no_hyphenation_settings():
+    """One settings object for all unhyphenated text (KPParagraph caches per settings)."""
     from .kpparagraph import KPSettings
 
     return KPSettings(hyphenate=False)
-
-
-_RELUCTANT = None  # built on first use (importing kpparagraph imports ReportLab)
 
 
 def body_paragraph_factory(lang: str | None, hyphenate: bool = True) -> Callable:
@@ -225,10 +225,7 @@ def body_paragraph_factory(lang: str | None, hyphenate: bool = True) -> Callable
     from .kpparagraph import KPParagraph
 
     hyphenator = get_hyphenator(lang) if lang else None
-    global _RELUCTANT
-    if not hyphenate and _RELUCTANT is None:
-        _RELUCTANT = _reluctant_settings()
-    settings = None if hyphenate else _RELUCTANT
+    settings = None if hyphenate else _no_hyphenation_settings()
 
     def make(markup: str, style, **kwargs) -> Flowable:
         return KPParagraph(markup, style, hyphenator=hyphenator, settings=settings, **kwargs)
