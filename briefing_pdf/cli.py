@@ -9,7 +9,6 @@ commands that render, so ``--help``, ``validate`` and ``schema`` start fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path

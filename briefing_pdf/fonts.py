@@ -113,7 +113,6 @@ _registered: dict[str, Path] = {}
 def register(path: Path, role: str) -> str:
     """Register a TTF/TTC with ReportLab once per process; return its font name."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
     name = f"BP{role.title().replace('_', '')}-{digest}"

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 __all__ = ["Hyphenator", "break_points", "HYPHEN", "EXPLICIT", "NOHYPHEN", "URLCHAR",
            "is_cjk", "get_hyphenator"]

@@ -49,7 +49,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Optional
 
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,
@@ -301,7 +301,7 @@ class KPParagraph(Paragraph):
                     if e[0] == "B":
                         a, b, width = e[1], e[2], e[3]
                         piece = [(f, text[a:b])] if (a or b != len(text)) else [(f, text)]
-                        pcs = (lambda piece=piece: [_sw(ch, f.fontName, f.fontSize)
+                        pcs = (lambda piece=piece: [_sw(ch, ff.fontName, ff.fontSize)
                                                     for ff, t in piece for ch in t]) \
                             if width > 40.0 and b - a > 1 else None
                         append(Box(width, piece, e[4], e[4], pcs))

@@ -23,7 +23,7 @@ from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 from .brand import Theme, short_date
 from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
 from .model import Article, Issue, Source, Topic
-from .text import attr, escape, font_runs, paragraphs, plain_markup, to_markup
+from .text import attr, font_runs, paragraphs, plain_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
 

@@ -63,7 +63,7 @@ in pass 3, so both are avoided whenever an alternative exists.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence, Union
 
 __all__ = [
