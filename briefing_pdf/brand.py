@@ -152,10 +152,27 @@ def default_brand_text() -> str:
     return resources.files("briefing_pdf.data").joinpath("default.brand.yaml").read_text("utf-8")
 
 
+_BUILTIN = "<built-in default brand>"
+
+
+def _is_builtin(brand: Loaded[Brand]) -> bool:
+    return brand.source.file == _BUILTIN
+
+
 def _default_brand() -> Loaded[Brand]:
-    display = "<built-in default brand>"
+    display = _BUILTIN
     data, source = parse_document(default_brand_text(), display)
     return Loaded(validate(data, Brand, source), Path("."), source)
+
+
+def _default_imprint(lang: str) -> Imprint | None:
+    """The built-in brand's imprint in the issue's language (English is in the brand file)."""
+    name = f"default-imprint.{lang}.yaml"
+    resource = resources.files("briefing_pdf.data").joinpath(name)
+    if not resource.is_file():
+        return None
+    data, source = parse_document(resource.read_text("utf-8"), f"<built-in {name}>")
+    return validate(data, Imprint, source)
 
 
 def resolve_labels(brand: Brand, lang: str) -> dict[str, str]:
@@ -200,7 +217,7 @@ def _parse_path(path: str) -> list:
 def check_brand_files(brand: Loaded[Brand]) -> tuple[FontSet, Path | None]:
     """The brand's fonts and logo, checked; every problem at once, located in the brand file."""
     model = brand.model
-    base = brand.path.parent if brand.source.file != "<built-in default brand>" else None
+    base = brand.path.parent if not _is_builtin(brand) else None
     problems = []
     fonts = None
     try:
@@ -227,7 +244,8 @@ def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
     return Theme(
         brand=model, lang=issue.language, colors=colors, fonts=fonts,
         labels=resolve_labels(model, issue.language), logo=logo,
-        imprint=issue.imprint or model.imprint,
+        imprint=issue.imprint or (_default_imprint(issue.language) if _is_builtin(brand) else None)
+        or model.imprint,
         series=issue.series or model.series or model.name,
     )
 

@@ -110,6 +110,15 @@ def test_default_brand_without_brand_and_imprint(tmp_path):
     assert theme.colors.primary == "#1F3A5F" and theme.colors.accent == "#C8102E"
 
 
+def test_default_brand_imprint_speaks_the_issue_language(tmp_path):
+    de = check(write(tmp_path, lang="de", name="de.yaml")).theme.imprint
+    en = check(write(tmp_path, lang="en", name="en.yaml")).theme.imprint
+    assert [g.heading for g in de.groups] == ["Redaktion", "Satz"]
+    assert de.publisher.address[-1] == "Deutschland"
+    assert [g.heading for g in en.groups] == ["Editorial team", "Layout"]
+    assert en.publisher.address[-1] == "Germany"
+
+
 def test_default_brand_builds(builds):
     en = builds.get("mini-en")  # no brand:, no imprint:
     from pypdf import PdfReader
