@@ -54,6 +54,17 @@ class PageRegistry:
         return self
 
 
+def draw_runs(canvas, x: float, y: float, runs: list[tuple[str, str]], size: float,
+              tracking: float = 0) -> None:
+    """One line of text in font runs ((font, text) pairs) starting at (x, y)."""
+    text = canvas.beginText(x, y)
+    text.setCharSpace(tracking)
+    for font, chunk in runs:
+        text.setFont(font, size)
+        text.textOut(chunk)
+    canvas.drawText(text)
+
+
 def _form_name(key: str) -> str:
     return "pageno-" + "".join(ch if ch.isalnum() else "-" for ch in key)
 
@@ -107,12 +118,9 @@ class SectionBand(Flowable):
         c.setFillColor(HexColor(self.color))
         c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         c.setFillColor(HexColor("#FFFFFF"))
-        text = c.beginText(self.padding * 1.5, self.padding + self.size * 0.22)
-        text.setCharSpace(self.tracking)
-        for font, chunk in (self.fallback(self.label) if self.fallback else [(self.font, self.label)]):
-            text.setFont(font or self.font, self.size)
-            text.textOut(chunk)
-        c.drawText(text)
+        runs = self.fallback(self.label) if self.fallback else [(None, self.label)]
+        draw_runs(c, self.padding * 1.5, self.padding + self.size * 0.22,
+                  [(font or self.font, chunk) for font, chunk in runs], self.size, self.tracking)
         c.restoreState()
 
 

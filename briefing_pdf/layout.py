@@ -108,6 +108,10 @@ class LayoutContext:
     def plain(self, text: str, face: str = "heading_bold") -> str:
         return plain_markup(text, self.theme.fonts, face)
 
+    def link(self, url: str, inner_markup: str) -> str:
+        """``inner_markup`` as a link to ``url`` in the link colour."""
+        return f'<a href="{attr(url)}" color="{self.theme.colors.primary}">{inner_markup}</a>'
+
     def run_in(self, label: str) -> str:
         """A bold sans run-in label in the primary colour, followed by a space."""
         return (f'<font name="{self.theme.fonts.name("heading_bold")}" color="{self.theme.colors.primary}">'
@@ -183,12 +187,17 @@ def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline
     return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
 
 
-def _body_paragraphs(ctx: LayoutContext, text: str, style: ParagraphStyle, run_in: str | None = None) -> list[Flowable]:
+def _body_paragraphs(ctx: LayoutContext, text: str, style: ParagraphStyle, run_in: str | None = None,
+                     suffix: str = "") -> list[Flowable]:
+    """Paragraphs of a text field; ``run_in`` starts the first, ``suffix`` (markup) ends the last."""
+    paras = paragraphs(text)
     out = []
-    for i, para in enumerate(paragraphs(text)):
+    for i, para in enumerate(paras):
         markup = ctx.markup(para)
         if i == 0 and run_in:
             markup = ctx.run_in(run_in) + markup
+        if i == len(paras) - 1:
+            markup += suffix
         out.append(ctx.paragraph(markup, style))
     return out
 
@@ -209,8 +218,7 @@ def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
     for s in sources:
         note = f" ({ctx.plain(s.note, 'heading')})" if s.note else ""
         markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
-                  f'<a href="{attr(s.url)}" color="{theme.colors.primary}">{ctx.plain(s.title, "heading")}</a>'
-                  f"{note}")
+                  f"{ctx.link(s.url, ctx.plain(s.title, 'heading'))}{note}")
         items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
     label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
@@ -252,8 +260,7 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
     text = [ctx.paragraph(ctx.markup(p), st.metrix_text) for p in paragraphs(metrix.text)]
     if metrix.source:
         source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
-                  f'<a href="{attr(metrix.source.url)}" color="{theme.colors.primary}">'
-                  f"{ctx.plain(metrix.source.title, 'heading')}</a>)")
+                  f"{ctx.link(metrix.source.url, ctx.plain(metrix.source.title, 'heading'))})")
         text.append(ctx.unhyphenated(source, st.metrix_source))
     value_font = theme.fonts.name("heading_bold")
     natural = stringWidth(metrix.value, value_font, 1)
@@ -278,32 +285,30 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
     return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
 
+def _titled_item(ctx: LayoutContext, title: str, text: str, suffix: str = "") -> list[Flowable]:
+    """A digest or podcast item: a linked title kept with the first lines of its text."""
+    st = ctx.styles
+    paras = _body_paragraphs(ctx, text, st.body, suffix=suffix)
+    head = KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
+                         min_height=2 * st.body.leading)
+    return [head, *paras[1:]]
+
+
 def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    theme, st = ctx.theme, ctx.styles
+    theme = ctx.theme
     story: list[Flowable] = []
     for item in issue.digest:
-        title = (f'<a href="{attr(item.url)}" color="{theme.colors.primary}">{ctx.plain(item.title)} '
-                 f'({ctx.plain(item.publisher)})</a>')
-        paras = _body_paragraphs(ctx, item.text, st.body)
+        title = ctx.link(item.url, f"{ctx.plain(item.title)} ({ctx.plain(item.publisher)})")
         date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
                 f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
-        last = paragraphs(item.text)[-1]
-        paras[-1] = ctx.paragraph(ctx.markup(last) + date, st.body)
-        story.append(KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
-                                   min_height=2 * st.body.leading))
-        story += paras[1:]
+        story += _titled_item(ctx, title, item.text, suffix=date)
     return story
 
 
 def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    theme, st = ctx.theme, ctx.styles
     story: list[Flowable] = []
     for pod in issue.podcasts:
-        title = f'<a href="{attr(pod.url)}" color="{theme.colors.primary}">{ctx.plain(pod.title)}</a>'
-        paras = _body_paragraphs(ctx, pod.text, st.body)
-        story.append(KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
-                                   min_height=2 * st.body.leading))
-        story += paras[1:]
+        story += _titled_item(ctx, ctx.link(pod.url, ctx.plain(pod.title)), pod.text)
     return story
 
 
@@ -329,11 +334,9 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
         lines.append(f"{ctx.plain(theme.label('phone'), 'heading')} {ctx.plain(pub.phone, 'heading')}")
     if pub.email:
         lines.append(f"{ctx.plain(theme.label('email'), 'heading')} "
-                     f'<a href="mailto:{attr(pub.email)}" color="{theme.colors.primary}">'
-                     f"{ctx.plain(pub.email, 'heading')}</a>")
+                     f"{ctx.link('mailto:' + pub.email, ctx.plain(pub.email, 'heading'))}")
     if pub.web:
-        lines.append(f'<a href="{attr(pub.web)}" color="{theme.colors.primary}">'
-                     f"{ctx.plain(pub.web, 'heading')}</a>")
+        lines.append(ctx.link(pub.web, ctx.plain(pub.web, "heading")))
     content.append(ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
     content.append(ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name))
     content.append(ctx.unhyphenated("<br/>".join(lines), st.imprint_role))

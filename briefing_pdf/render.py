@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .brand import Theme, long_date, masthead_date
-from .flowables import PageRegistry
+from .flowables import PageRegistry, draw_runs
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
 from .text import font_runs
@@ -77,12 +77,7 @@ class _Page:
         width = sum(canvas.stringWidth(chunk, font, size) + tracking * len(chunk) for font, chunk in runs)
         if align == "right":
             x -= width
-        t = canvas.beginText(x, y)
-        t.setCharSpace(tracking)
-        for font, chunk in runs:
-            t.setFont(font, size)
-            t.textOut(chunk)
-        canvas.drawText(t)
+        draw_runs(canvas, x, y, runs, size, tracking)
 
     def masthead(self, canvas, doc) -> None:
         theme, issue, c = self.theme, self.issue, self.theme.colors
