@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.flowables import Spacer
+from reportlab.platypus.flowables import HRFlowable, Spacer
+
+from .tagging import ARTIFACT_LAYOUT, artifact, marked, tagger_of
 
 
 @dataclass
@@ -93,8 +95,9 @@ class SectionBand(Flowable):
 
     def __init__(self, label: str, font: str, size: float, color: str, padding: float,
                  tracking: float, space_before: float = 0, space_after: float = 6,
-                 marker: Marker | None = None, fallback=None) -> None:
+                 marker: Marker | None = None, fallback=None, node=None) -> None:
         super().__init__()
+        self.node = node  # the heading the band shows (tagged); the band itself is furniture
         self.label, self.font, self.size = label, font, size
         self.color, self.padding, self.tracking = color, padding, tracking
         self.spaceBefore, self.spaceAfter = space_before, space_after
@@ -116,11 +119,13 @@ class SectionBand(Flowable):
             c.restoreState()
         c.saveState()
         c.setFillColor(HexColor(self.color))
-        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        with artifact(c):
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         c.setFillColor(HexColor("#FFFFFF"))
         runs = self.fallback(self.label) if self.fallback else [(None, self.label)]
-        draw_runs(c, self.padding * 1.5, self.padding + self.size * 0.22,
-                  [(font or self.font, chunk) for font, chunk in runs], self.size, self.tracking)
+        with marked(c, self.node):
+            draw_runs(c, self.padding * 1.5, self.padding + self.size * 0.22,
+                      [(font or self.font, chunk) for font, chunk in runs], self.size, self.tracking)
         c.restoreState()
 
 
@@ -250,8 +255,9 @@ class Bulleted(_ShallowCopy, Flowable):
             side = self.size
             self.canv.saveState()
             self.canv.setFillColor(HexColor(self.color))
-            self.canv.rect(style.bulletIndent, baseline + style.fontSize * 0.36 - side / 2, side, side,
-                           stroke=0, fill=1)
+            with artifact(self.canv):
+                self.canv.rect(style.bulletIndent, baseline + style.fontSize * 0.36 - side / 2, side, side,
+                               stroke=0, fill=1)
             self.canv.restoreState()
 
 
@@ -325,10 +331,11 @@ class Callout(_ShallowCopy, Flowable):
     def draw(self) -> None:
         c = self.canv
         c.saveState()
-        c.setFillColor(HexColor(self.tint))
-        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        c.setFillColor(HexColor(self.rule_color))
-        c.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1)
+        with artifact(c):
+            c.setFillColor(HexColor(self.tint))
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            c.setFillColor(HexColor(self.rule_color))
+            c.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1)
         c.restoreState()
         inner = self._inner_width(self.width)
         y = self.height - self._pad_top()
@@ -346,8 +353,9 @@ class ContentsEntry(Flowable):
     """A contents line: text, dot leaders, right-aligned page number; all of it a link."""
 
     def __init__(self, paragraph: Paragraph, registry: PageRegistry, key: str, font: str, size: float,
-                 color: str, number_width: float, space_before: float = 3) -> None:
+                 color: str, number_width: float, space_before: float = 3, node=None) -> None:
         super().__init__()
+        self.node = node  # the TOCI: its Link is the paragraph's node, the page number its Reference
         self.paragraph, self.registry, self.key = paragraph, registry, key
         registry.number_forms[key] = (font, size, color)
         self.font, self.size, self.color = font, size, color
@@ -384,12 +392,27 @@ class ContentsEntry(Flowable):
             leader.setFont(self.font, self.size)
             leader.setCharSpace(step - dot)
             leader.textOut("." * count)
-            c.drawText(leader)
+            with artifact(c):
+                c.drawText(leader)
         c.translate(self.width, baseline)
-        c.doForm(_form_name(self.key))
+        reference = self.node.find(type="Reference") if self.node is not None else None
+        with marked(c, reference):
+            c.doForm(_form_name(self.key))
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+        tagger = tagger_of(c)
+        if tagger is not None and self.node is not None:
+            link = tagger.element(self.node.find(type="Link"))
+            tagger.add_annotation(c, f"Annot.NUMBER{c._annotationCount}", link)
 
 
 def spacer(height: float) -> Spacer:
     return Spacer(1, height)
+
+
+class Rule(HRFlowable):
+    """A horizontal rule; furniture in a tagged PDF."""
+
+    def draw(self):
+        with artifact(self.canv, ARTIFACT_LAYOUT):
+            super().draw()

@@ -18,12 +18,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
-from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
+from reportlab.platypus.flowables import BalancedColumns, Spacer
 
-from .brand import Theme, short_date
-from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
-from .model import Article, Issue, Source, Topic
-from .text import attr, font_runs, paragraphs, plain_markup, to_markup
+from .brand import Theme
+from .document import Node, Text
+from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, Rule, SectionBand
+from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
 
@@ -94,10 +94,10 @@ class LayoutContext:
 
     theme: Theme
     styles: Styles
-    #: Justified body text (hyphenated in the issue's language).
-    paragraph: ParagraphFactory = Paragraph
+    #: Justified body text (hyphenated in the issue's language); called as (markup, style, node=…).
+    paragraph: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     #: Headings, labels, lists: never hyphenated.
-    unhyphenated: ParagraphFactory = Paragraph
+    unhyphenated: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     registry: PageRegistry = field(default_factory=PageRegistry)
 
     # -- small helpers -------------------------------------------------------------
@@ -113,15 +113,38 @@ class LayoutContext:
         return f'<a href="{attr(url)}" color="{self.theme.colors.primary}">{inner_markup}</a>'
 
     def run_in(self, label: str) -> str:
-        """A bold sans run-in label in the primary colour, followed by a space."""
+        """A bold sans run-in label in the primary colour (the space after it is the caller's)."""
         return (f'<font name="{self.theme.fonts.name("heading_bold")}" color="{self.theme.colors.primary}">'
-                f"{self.plain(label)}</font> ")
+                f"{self.plain(label)}</font>")
 
-    def band(self, label: str, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
+    def inline(self, node: Node, face: str = "regular") -> str:
+        """ReportLab markup for a block node's inline content (texts, links, spans)."""
+        theme, out = self.theme, []
+        for kid in node.kids:
+            if isinstance(kid, Text):
+                out.append("<br/>" if kid.text == "\n" else
+                           runs_markup([Run(kid.text, kid.bold, kid.italic)], theme.fonts, face))
+            elif kid.role == "run_in":
+                out.append(self.run_in(kid.plain_text()))
+            elif kid.role == "date":
+                out.append(f'<font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
+                           f'color="{theme.colors.muted}">{escape(kid.plain_text())}</font>')
+            elif kid.type == "Link" and kid.href and link_allowed(kid.href):
+                out.append(self.link(kid.href, self.inline(kid, face)))
+            else:
+                out.append(self.inline(kid, face))
+        return "".join(out)
+
+    def para(self, node: Node, style: ParagraphStyle, face: str = "regular", hyphenate: bool = True) -> Flowable:
+        """The flowable of a block node (it knows its node, for tagging)."""
+        make = self.paragraph if hyphenate else self.unhyphenated
+        return make(self.inline(node, face), style, node=node)
+
+    def band(self, node: Node, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
         d, f = self.theme.design, self.theme.fonts
-        return SectionBand(label, f.name("heading_bold"), d.band_size, self.theme.colors.primary,
+        return SectionBand(node.plain_text(), f.name("heading_bold"), d.band_size, self.theme.colors.primary,
                            d.band_padding, d.band_tracking, space_before=space_before, marker=marker,
-                           fallback=lambda s: list(font_runs(s, f, "heading_bold")))
+                           fallback=lambda s: list(font_runs(s, f, "heading_bold")), node=node)
 
     def marker(self, key: str, title: str, level: int) -> Marker:
         return Marker(key, title, level, self.registry)
@@ -137,38 +160,31 @@ class ContentsItem:
     level: int  # 0 = section, 1 = article
 
 
-def contents_items(issue: Issue, theme: Theme) -> list[ContentsItem]:
-    """The contents (and outline) of an issue, in reading order."""
-    items = [ContentsItem("sec-top", theme.label("top_story"), 0),
-             ContentsItem("art-top", issue.top_story.toc_title or issue.top_story.title, 1)]
-    if issue.metrix:
-        items.append(ContentsItem("sec-metrix", theme.label("metrix"), 0))
-    if issue.topics:
-        items.append(ContentsItem("sec-topics", theme.label("topics"), 0))
-        items += [ContentsItem(f"topic-{i + 1}", t.toc_title or t.title, 1) for i, t in enumerate(issue.topics)]
-    if issue.digest:
-        items.append(ContentsItem("sec-digest", theme.label("digest"), 0))
-    if issue.podcasts:
-        items.append(ContentsItem("sec-podcasts", theme.label("podcasts"), 0))
-    if theme.imprint:
-        items.append(ContentsItem("sec-imprint", theme.label("imprint"), 0))
-    return items
+def contents_items(document: Node) -> list[ContentsItem]:
+    """The contents (and outline) of an issue, in reading order: the document's TOC entries."""
+    toc = document.find(type="TOC")
+    return [ContentsItem(e.key or "", e.title or "", e.level or 0) for e in (toc.blocks() if toc else [])]
 
 
-def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
+def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     number_font = theme.fonts.name("heading")
-    story: list[Flowable] = [ctx.unhyphenated(ctx.plain(theme.label("contents")), st.contents_title),
-                             HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary,
-                                        spaceBefore=0, spaceAfter=4)]
-    for item in contents_items(issue, theme):
-        style = st.contents_section if item.level == 0 else st.contents_article
-        face = "heading_bold" if item.level == 0 else "heading"
+    sect = document.find(role="contents")
+    assert sect is not None
+    title, toc = sect.blocks()
+    story: list[Flowable] = [ctx.para(title, st.contents_title, "heading_bold", hyphenate=False),
+                             Rule(width="100%", thickness=0.6, color=theme.colors.primary,
+                                  spaceBefore=0, spaceAfter=4)]
+    for entry in toc.blocks():
+        level = entry.level or 0
+        style = st.contents_section if level == 0 else st.contents_article
+        face = "heading_bold" if level == 0 else "heading"
+        link = entry.find(type="Link")
         story.append(ContentsEntry(
-            ctx.unhyphenated(ctx.plain(item.title, face), style), ctx.registry, item.key,
-            number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
+            ctx.para(link, style, face, hyphenate=False), ctx.registry, entry.key or "",
+            number_font, style.fontSize, theme.colors.muted if level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
-            space_before=8 if item.level == 0 else 3))
+            space_before=8 if level == 0 else 3, node=entry))
     return story
 
 
@@ -181,93 +197,73 @@ def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float =
                            topPadding=0, bottomPadding=0)
 
 
-def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline_title: str) -> Flowable:
+def _title(ctx: LayoutContext, art: Node, head: Node, follower: Flowable) -> Flowable:
     st = ctx.styles
-    head = [ctx.marker(key, outline_title, 1), ctx.unhyphenated(ctx.plain(title), st.title)]
-    return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
+    title = [ctx.marker(art.key or "", art.title or head.plain_text(), 1),
+             ctx.para(head, st.title, "heading_bold", hyphenate=False)]
+    return KeepWithLines(title, follower, lines=2, min_height=2 * st.body.leading)
 
 
-def _body_paragraphs(ctx: LayoutContext, text: str, style: ParagraphStyle, run_in: str | None = None,
-                     suffix: str = "") -> list[Flowable]:
-    """Paragraphs of a text field; ``run_in`` starts the first, ``suffix`` (markup) ends the last."""
-    paras = paragraphs(text)
-    out = []
-    for i, para in enumerate(paras):
-        markup = ctx.markup(para)
-        if i == 0 and run_in:
-            markup = ctx.run_in(run_in) + markup
-        if i == len(paras) - 1:
-            markup += suffix
-        out.append(ctx.paragraph(markup, style))
-    return out
+def _body_paragraphs(ctx: LayoutContext, nodes: list[Node], style: ParagraphStyle) -> list[Flowable]:
+    """Paragraph nodes (a run-in label is part of the first one's content)."""
+    return [ctx.para(p, style) for p in nodes]
 
 
-def _analysis(ctx: LayoutContext, text: str) -> Flowable:
+def _analysis(ctx: LayoutContext, aside: Node) -> Flowable:
     theme = ctx.theme
-    content = _body_paragraphs(ctx, text, ctx.styles.callout, run_in=theme.label("analysis"))
+    content = _body_paragraphs(ctx, aside.blocks(), ctx.styles.callout)
     d = theme.design
     return Callout(content, theme.colors.tint, theme.colors.accent, d.callout_padding, d.callout_rule,
                    min_lines_height=2 * d.body_leading + 1)
 
 
-def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
-    if not sources:
-        return []
+def _sources(ctx: LayoutContext, lst: Node) -> list[Flowable]:
     st, theme = ctx.styles, ctx.theme
+    caption, *entries = lst.blocks()
     items = []
-    for s in sources:
-        note = f" ({ctx.plain(s.note, 'heading')})" if s.note else ""
-        markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
-                  f"{ctx.link(s.url, ctx.plain(s.title, 'heading'))}{note}")
-        items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
+    for li in entries:
+        body = li.blocks()[0]
+        items.append(Bulleted(ctx.para(body, st.source_item, "heading", hyphenate=False), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
-    label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
+    label = ctx.para(caption, st.source_label, "heading_bold", hyphenate=False)
     return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
 
 
-def _article(ctx: LayoutContext, article: Article) -> list[Flowable]:
-    paras = _body_paragraphs(ctx, article.body, ctx.styles.body)
-    story: list[Flowable] = [_title(ctx, "art-top", article.title, paras[0], article.toc_title or article.title)]
-    story += paras[1:]
-    if article.analysis:
-        story.append(_analysis(ctx, article.analysis))
-    story += _sources(ctx, article.sources)
+def _article(ctx: LayoutContext, art: Node) -> list[Flowable]:
+    """An article or topic: title kept with the first lines, paragraphs, analysis, sources."""
+    head, *rest = art.blocks()
+    paras = [n for n in rest if n.type == "P"]
+    first = ctx.para(paras[0], ctx.styles.body)
+    story: list[Flowable] = [_title(ctx, art, head, first)]
+    for node in rest:
+        if node is paras[0]:
+            continue
+        if node.type == "P":
+            story.append(ctx.para(node, ctx.styles.body))
+        elif node.type == "Aside":
+            story.append(_analysis(ctx, node))
+        elif node.type == "L":
+            story += _sources(ctx, node)
     return story
 
 
-def _topic(ctx: LayoutContext, index: int, topic: Topic) -> list[Flowable]:
+def _section(ctx: LayoutContext, sect: Node, content: list[Flowable]) -> Flowable:
+    band = sect.blocks()[0]
+    return _columns([ctx.band(band, ctx.marker(sect.key or "", sect.title or "", 0)), *content], ctx)
+
+
+def _metrix(ctx: LayoutContext, sect: Node, width: float) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
-    facts = _body_paragraphs(ctx, topic.facts, st.body, run_in=theme.label("facts"))
-    story: list[Flowable] = [_title(ctx, f"topic-{index + 1}", topic.title, facts[0], topic.toc_title or topic.title)]
-    story += facts[1:]
-    story += _body_paragraphs(ctx, topic.outlook, st.body, run_in=theme.label("outlook"))
-    if topic.analysis:
-        story.append(_analysis(ctx, topic.analysis))
-    story += _sources(ctx, topic.sources)
-    return story
-
-
-def _section(ctx: LayoutContext, key: str, label_key: str, content: list[Flowable]) -> Flowable:
-    label = ctx.theme.label(label_key)
-    return _columns([ctx.band(label, ctx.marker(key, label, 0)), *content], ctx)
-
-
-def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
-    metrix = issue.metrix
-    assert metrix is not None
-    theme, st = ctx.theme, ctx.styles
-    label = theme.label("metrix")
-    text = [ctx.paragraph(ctx.markup(p), st.metrix_text) for p in paragraphs(metrix.text)]
-    if metrix.source:
-        source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
-                  f"{ctx.link(metrix.source.url, ctx.plain(metrix.source.title, 'heading'))})")
-        text.append(ctx.unhyphenated(source, st.metrix_source))
+    band_node, value_node, *rest = sect.blocks()
+    text: list[Flowable] = [ctx.para(p, st.metrix_text) for p in rest if p.role == "metrix_text"]
+    text += [ctx.para(p, st.metrix_source, "heading", hyphenate=False) for p in rest if p.role == "source"]
+    value = value_node.plain_text()
     value_font = theme.fonts.name("heading_bold")
-    natural = stringWidth(metrix.value, value_font, 1)
-    band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
+    natural = stringWidth(value, value_font, 1)
+    band = ctx.band(band_node, ctx.marker(sect.key or "", sect.title or "", 0))
     if natural * theme.design.metrix_size <= width * 0.38:
         value_w = natural * theme.design.metrix_size + 12
-        table = Table([[ctx.unhyphenated(ctx.plain(metrix.value), st.metrix_value), text]],
+        table = Table([[ctx.para(value_node, st.metrix_value, "heading_bold", hyphenate=False), text]],
                       colWidths=[value_w, width - value_w])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -280,91 +276,71 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
         size = max(20.0, min(theme.design.metrix_size, 2 * 0.95 * width / max(natural, 1)))
         style = ParagraphStyle("metrix_value_long", parent=st.metrix_value, fontSize=size, leading=size * 1.08,
                                spaceAfter=4)
-        body = [ctx.unhyphenated(ctx.plain(metrix.value), style), *text]
-    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
+        body = [ctx.para(value_node, style, "heading_bold", hyphenate=False), *text]
+    rule = Rule(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
     return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
 
-def _titled_item(ctx: LayoutContext, title: str, text: str, suffix: str = "") -> list[Flowable]:
-    """A digest or podcast item: a linked title kept with the first lines of its text."""
+def _titled_items(ctx: LayoutContext, arts: list[Node]) -> list[Flowable]:
+    """Digest or podcast items: a linked title kept with the first lines of its text."""
     st = ctx.styles
-    paras = _body_paragraphs(ctx, text, st.body, suffix=suffix)
-    head = KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
-                         min_height=2 * st.body.leading)
-    return [head, *paras[1:]]
-
-
-def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    theme = ctx.theme
     story: list[Flowable] = []
-    for item in issue.digest:
-        title = ctx.link(item.url, f"{ctx.plain(item.title)} ({ctx.plain(item.publisher)})")
-        date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
-                f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
-        story += _titled_item(ctx, title, item.text, suffix=date)
+    for art in arts:
+        head, *paras = art.blocks()
+        flow = _body_paragraphs(ctx, paras, st.body)
+        title = KeepWithLines([ctx.para(head, st.item_title, "heading_bold", hyphenate=False)], flow[0], lines=2,
+                              min_height=2 * st.body.leading)
+        story += [title, *flow[1:]]
     return story
 
 
-def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    story: list[Flowable] = []
-    for pod in issue.podcasts:
-        story += _titled_item(ctx, ctx.link(pod.url, ctx.plain(pod.title)), pod.text)
-    return story
-
-
-def _imprint(ctx: LayoutContext) -> list[Flowable]:
+def _imprint(ctx: LayoutContext, sect: Node) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
-    imprint = theme.imprint
-    if imprint is None:
-        return []
-    label = theme.label("imprint")
+    title_node, *divs = sect.blocks()
     content: list[Flowable] = []
-    for group in imprint.groups:
-        people: list[Flowable] = []
-        for person in group.people:
-            people.append(ctx.unhyphenated(ctx.plain(person.name), st.imprint_name))
-            if person.role:
-                people.append(ctx.unhyphenated(ctx.plain(person.role, "heading"), st.imprint_role))
-        head = ctx.unhyphenated(ctx.plain(group.heading.upper()), st.imprint_heading)
-        content.append(KeepWithLines([head], people[0], lines=1, min_height=st.imprint_name.leading))
+    for div in divs:
+        head, *rest = div.blocks()
+        heading = ctx.para(head, st.imprint_heading, "heading_bold", hyphenate=False)
+        if div.role == "publisher":
+            content.append(heading)
+            for p in rest:
+                if p.role == "name":
+                    content.append(ctx.para(p, st.imprint_name, "heading_bold", hyphenate=False))
+                else:
+                    content.append(ctx.para(p, st.imprint_role, "heading", hyphenate=False))
+            continue
+        people = [ctx.para(p, st.imprint_name if p.role == "name" else st.imprint_role,
+                           "heading_bold" if p.role == "name" else "heading", hyphenate=False) for p in rest]
+        content.append(KeepWithLines([heading], people[0], lines=1, min_height=st.imprint_name.leading))
         content += people[1:]
-    pub = imprint.publisher
-    lines = [ctx.plain(line, "heading") for line in pub.address]
-    if pub.phone:
-        lines.append(f"{ctx.plain(theme.label('phone'), 'heading')} {ctx.plain(pub.phone, 'heading')}")
-    if pub.email:
-        lines.append(f"{ctx.plain(theme.label('email'), 'heading')} "
-                     f"{ctx.link('mailto:' + pub.email, ctx.plain(pub.email, 'heading'))}")
-    if pub.web:
-        lines.append(ctx.link(pub.web, ctx.plain(pub.web, "heading")))
-    content.append(ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
-    content.append(ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name))
-    content.append(ctx.unhyphenated("<br/>".join(lines), st.imprint_role))
-    marker = ctx.marker("sec-imprint", label, 0)
-    title = ctx.unhyphenated(ctx.plain(label), st.imprint_heading)
-    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
+    marker = ctx.marker(sect.key or "", sect.title or "", 0)
+    title = ctx.para(title_node, st.imprint_heading, "heading_bold", hyphenate=False)
+    rule = Rule(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
     return [CondPageBreak(80), rule, marker, title, _columns(content, ctx, space_after=0)]
 
 
-def body_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
-    """The body pages, in reading order."""
-    story: list[Flowable] = [_section(ctx, "sec-top", "top_story", _article(ctx, issue.top_story))]
-    if issue.metrix:
-        story += _metrix(ctx, issue, frame_width)
-    if issue.topics:
-        content: list[Flowable] = []
-        for i, topic in enumerate(issue.topics):
-            content += _topic(ctx, i, topic)
-        story.append(_section(ctx, "sec-topics", "topics", content))
-    if issue.digest:
-        story.append(_section(ctx, "sec-digest", "digest", _digest(ctx, issue)))
-    if issue.podcasts:
-        story.append(_section(ctx, "sec-podcasts", "podcasts", _podcasts(ctx, issue)))
-    story += _imprint(ctx)
+def body_story(document: Node, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+    """The body pages, in reading order: one flowable group per section of the document."""
+    story: list[Flowable] = []
+    for sect in document.blocks():
+        role = sect.role
+        if role in ("masthead", "contents"):
+            continue
+        if role == "metrix":
+            story += _metrix(ctx, sect, frame_width)
+        elif role == "imprint":
+            story += _imprint(ctx, sect)
+        elif role in ("digest", "podcasts"):
+            story.append(_section(ctx, sect, _titled_items(ctx, sect.blocks()[1:])))
+        else:
+            content: list[Flowable] = []
+            for art in sect.blocks()[1:]:
+                content += _article(ctx, art)
+            story.append(_section(ctx, sect, content))
     return story
 
 
-def build_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+def build_story(document: Node, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
     """The whole document: contents on page 1, then the body pages."""
-    return [NextPageTemplate("contents"), *contents_story(issue, ctx),
-            NextPageTemplate("body"), PageBreak(), *body_story(issue, ctx, frame_width)]
+    return [NextPageTemplate("contents"), *contents_story(document, ctx),
+            NextPageTemplate("body"), PageBreak(), *body_story(document, ctx, frame_width)]
