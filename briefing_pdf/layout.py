@@ -21,9 +21,10 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTe
 from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 
 from .brand import Theme, short_date
-from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
+from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry,
+                        SectionBand, Stack)
 from .model import Article, Issue, Source, Topic
-from .text import attr, font_runs, paragraphs, plain_markup, to_markup
+from .text import attr, clean, font_runs, paragraphs, plain_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
 
@@ -39,7 +40,6 @@ class Styles:
     contents_title: ParagraphStyle
     contents_section: ParagraphStyle
     contents_article: ParagraphStyle
-    metrix_value: ParagraphStyle
     metrix_text: ParagraphStyle
     metrix_source: ParagraphStyle
     imprint_heading: ParagraphStyle
@@ -75,8 +75,6 @@ def make_styles(theme: Theme) -> Styles:
                                         textColor=c.primary),
         contents_article=ParagraphStyle("contents_article", fontName=sans, fontSize=9, leading=11.5,
                                         textColor=c.text, leftIndent=4 * mm, firstLineIndent=0),
-        metrix_value=ParagraphStyle("metrix_value", fontName=sans_bold, fontSize=d.metrix_size,
-                                    leading=d.metrix_size * 1.05, textColor=c.accent),
         metrix_text=ParagraphStyle("metrix_text", parent=body, alignment=TA_LEFT, spaceBefore=0,
                                    hyphenationLang=hyph),
         metrix_source=ParagraphStyle("metrix_source", spaceBefore=3, **{**small, "textColor": c.muted}),
@@ -96,17 +94,20 @@ class LayoutContext:
     styles: Styles
     #: Justified body text (hyphenated in the issue's language).
     paragraph: ParagraphFactory = Paragraph
-    #: Headings, labels, lists: never hyphenated.
+    #: Labels, lists, imprint: never hyphenated.
     unhyphenated: ParagraphFactory = Paragraph
+    #: Headings, item titles, contents entries: balanced lines broken at spaces.
+    display: ParagraphFactory = Paragraph
     registry: PageRegistry = field(default_factory=PageRegistry)
 
     # -- small helpers -------------------------------------------------------------
 
     def markup(self, paragraph: str, face: str = "regular") -> str:
-        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary)
+        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary,
+                         lang=self.theme.lang)
 
     def plain(self, text: str, face: str = "heading_bold") -> str:
-        return plain_markup(text, self.theme.fonts, face)
+        return plain_markup(text, self.theme.fonts, face, lang=self.theme.lang)
 
     def link(self, url: str, inner_markup: str) -> str:
         """``inner_markup`` as a link to ``url`` in the link colour."""
@@ -122,6 +123,12 @@ class LayoutContext:
         return SectionBand(label, f.name("heading_bold"), d.band_size, self.theme.colors.primary,
                            d.band_padding, d.band_tracking, space_before=space_before, marker=marker,
                            fallback=lambda s: list(font_runs(s, f, "heading_bold")))
+
+    def display_line(self, text: str, face: str, size: float, color: str) -> DisplayLine:
+        """A line of display type that never wraps (the METRIX value)."""
+        fonts = self.theme.fonts
+        runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(clean(text), fonts, face)]
+        return DisplayLine(runs, size, color)
 
     def marker(self, key: str, title: str, level: int) -> Marker:
         return Marker(key, title, level, self.registry)
@@ -158,14 +165,14 @@ def contents_items(issue: Issue, theme: Theme) -> list[ContentsItem]:
 def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     number_font = theme.fonts.name("heading")
-    story: list[Flowable] = [ctx.unhyphenated(ctx.plain(theme.label("contents")), st.contents_title),
+    story: list[Flowable] = [ctx.display(ctx.plain(theme.label("contents")), st.contents_title),
                              HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary,
                                         spaceBefore=0, spaceAfter=4)]
     for item in contents_items(issue, theme):
         style = st.contents_section if item.level == 0 else st.contents_article
         face = "heading_bold" if item.level == 0 else "heading"
         story.append(ContentsEntry(
-            ctx.unhyphenated(ctx.plain(item.title, face), style), ctx.registry, item.key,
+            ctx.display(ctx.plain(item.title, face), style), ctx.registry, item.key,
             number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
             space_before=8 if item.level == 0 else 3))
@@ -183,7 +190,7 @@ def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float =
 
 def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline_title: str) -> Flowable:
     st = ctx.styles
-    head = [ctx.marker(key, outline_title, 1), ctx.unhyphenated(ctx.plain(title), st.title)]
+    head = [ctx.marker(key, outline_title, 1), ctx.display(ctx.plain(title), st.title)]
     return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
 
 
@@ -222,7 +229,16 @@ def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
         items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
     label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
-    return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
+    return _keep_list(label, items)
+
+
+def _keep_list(label: Flowable, items: list[Flowable]) -> list[Flowable]:
+    """A labelled list that may break between items, but never leaves the
+    label alone or a single item alone on either side of the break: the label
+    goes with the first two items, the last two items go together."""
+    if len(items) <= 3:
+        return [Stack([label, *items])]
+    return [Stack([label, *items[:2]]), *items[2:-2], Stack(items[-2:])]
 
 
 def _article(ctx: LayoutContext, article: Article) -> list[Flowable]:
@@ -248,8 +264,15 @@ def _topic(ctx: LayoutContext, index: int, topic: Topic) -> list[Flowable]:
 
 
 def _section(ctx: LayoutContext, key: str, label_key: str, content: list[Flowable]) -> Flowable:
+    """A section in balanced columns, opened by its band.
+
+    The band goes with the first heading and its first lines (the first
+    flowable keeps those together itself), so it never stands alone at the
+    foot of a column.
+    """
     label = ctx.theme.label(label_key)
-    return _columns([ctx.band(label, ctx.marker(key, label, 0)), *content], ctx)
+    band = ctx.band(label, ctx.marker(key, label, 0))
+    return _columns([KeepWithLines([band], content[0], lines=2), *content[1:]], ctx)
 
 
 def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
@@ -262,25 +285,22 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
         source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
                   f"{ctx.link(metrix.source.url, ctx.plain(metrix.source.title, 'heading'))})")
         text.append(ctx.unhyphenated(source, st.metrix_source))
-    value_font = theme.fonts.name("heading_bold")
-    natural = stringWidth(metrix.value, value_font, 1)
     band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
-    if natural * theme.design.metrix_size <= width * 0.38:
-        value_w = natural * theme.design.metrix_size + 12
-        table = Table([[ctx.unhyphenated(ctx.plain(metrix.value), st.metrix_value), text]],
-                      colWidths=[value_w, width - value_w])
+    value = ctx.display_line(metrix.value, "heading_bold", theme.design.metrix_size, theme.colors.accent)
+    beside = value.natural * theme.design.metrix_size + value.TOLERANCE
+    if beside <= width * 0.38:
+        gap = 12
+        table = Table([[value, text]], colWidths=[beside + gap, width - beside - gap])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (0, 0), 12),
+                                   ("RIGHTPADDING", (0, 0), (0, 0), gap),
                                    ("RIGHTPADDING", (1, 0), (1, 0), 0),
                                    ("TOPPADDING", (0, 0), (-1, -1), 2),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         body: list[Flowable] = [table]
-    else:  # long values go on top, sized to take at most two lines
-        size = max(20.0, min(theme.design.metrix_size, 2 * 0.95 * width / max(natural, 1)))
-        style = ParagraphStyle("metrix_value_long", parent=st.metrix_value, fontSize=size, leading=size * 1.08,
-                               spaceAfter=4)
-        body = [ctx.unhyphenated(ctx.plain(metrix.value), style), *text]
+    else:  # a long value goes above the text, on one line, scaled down if wider than the measure
+        value.spaceAfter = 4
+        body = [value, *text]
     rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
     return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
@@ -289,7 +309,7 @@ def _titled_item(ctx: LayoutContext, title: str, text: str, suffix: str = "") ->
     """A digest or podcast item: a linked title kept with the first lines of its text."""
     st = ctx.styles
     paras = _body_paragraphs(ctx, text, st.body, suffix=suffix)
-    head = KeepWithLines([ctx.unhyphenated(title, st.item_title)], paras[0], lines=2,
+    head = KeepWithLines([ctx.display(title, st.item_title)], paras[0], lines=2,
                          min_height=2 * st.body.leading)
     return [head, *paras[1:]]
 
@@ -300,7 +320,7 @@ def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
     for item in issue.digest:
         title = ctx.link(item.url, f"{ctx.plain(item.title)} ({ctx.plain(item.publisher)})")
         date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
-                f'color="{theme.colors.muted}">{short_date(item.date, theme.lang)}</font>')
+                f'color="{theme.colors.muted}">{ctx.plain(short_date(item.date, theme.lang), "heading")}</font>')
         story += _titled_item(ctx, title, item.text, suffix=date)
     return story
 
@@ -321,13 +341,13 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
     content: list[Flowable] = []
     for group in imprint.groups:
         people: list[Flowable] = []
-        for person in group.people:
-            people.append(ctx.unhyphenated(ctx.plain(person.name), st.imprint_name))
+        for person in group.people:  # a name and its role are one unit
+            entry = [ctx.unhyphenated(ctx.plain(person.name), st.imprint_name)]
             if person.role:
-                people.append(ctx.unhyphenated(ctx.plain(person.role, "heading"), st.imprint_role))
+                entry.append(ctx.unhyphenated(ctx.plain(person.role, "heading"), st.imprint_role))
+            people.append(Stack(entry))
         head = ctx.unhyphenated(ctx.plain(group.heading.upper()), st.imprint_heading)
-        content.append(KeepWithLines([head], people[0], lines=1, min_height=st.imprint_name.leading))
-        content += people[1:]
+        content += [Stack([head, people[0]]), *people[1:]]
     pub = imprint.publisher
     lines = [ctx.plain(line, "heading") for line in pub.address]
     if pub.phone:
@@ -337,13 +357,16 @@ def _imprint(ctx: LayoutContext) -> list[Flowable]:
                      f"{ctx.link('mailto:' + pub.email, ctx.plain(pub.email, 'heading'))}")
     if pub.web:
         lines.append(ctx.link(pub.web, ctx.plain(pub.web, "heading")))
-    content.append(ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading))
-    content.append(ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name))
-    content.append(ctx.unhyphenated("<br/>".join(lines), st.imprint_role))
+    content.append(Stack([  # the publisher block is one unit
+        ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading),
+        ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name),
+        ctx.unhyphenated("<br/>".join(lines), st.imprint_role)]))
     marker = ctx.marker("sec-imprint", label, 0)
     title = ctx.unhyphenated(ctx.plain(label), st.imprint_heading)
     rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
-    return [CondPageBreak(80), rule, marker, title, _columns(content, ctx, space_after=0)]
+    # The imprint moves to the next page whole rather than leave a few of its
+    # lines alone there; only an imprint longer than a page is split.
+    return [CondPageBreak(80), KeepTogether([rule, marker, title, _columns(content, ctx, space_after=0)])]
 
 
 def body_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
