@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Iterator, Union
 from .brand import masthead_date, short_date
 from .model import Article, Issue, Source, Topic
 from .text import clean, paragraphs, parse_inline
+from .ties import NBSP, tie_positions
 
 if TYPE_CHECKING:
     from .brand import Theme
@@ -317,6 +318,44 @@ def _contents(theme: "Theme", body: list[Node]) -> Node:
                          Node("TOC", entries)], role="contents")
 
 
+def _text_blocks(root: Node) -> Iterator[Node]:
+    """Block nodes that hold text (directly or in inline kids)."""
+    for node in root.walk():
+        if not node.inline and any(isinstance(k, Text) or k.inline for k in node.kids):
+            yield node
+
+
+def _leaves(node: Node) -> Iterator[tuple[Node, int]]:
+    """(owner, index) of every text leaf of a block, through its inline kids, in order."""
+    for i, kid in enumerate(node.kids):
+        if isinstance(kid, Text):
+            yield node, i
+        elif kid.inline:
+            yield from _leaves(kid)
+
+
+def apply_ties(root: Node, lang: str | None) -> None:
+    """No-break spaces (units, dates, initials, …; :mod:`briefing_pdf.ties`) in every text block.
+
+    The rules see a block's whole text, so "Dr. **Keller**" ties across the change of style."""
+    for block in _text_blocks(root):
+        leaves = list(_leaves(block))
+        texts = [owner.kids[i].text for owner, i in leaves]  # type: ignore[union-attr]
+        positions = tie_positions("".join(texts), lang)
+        if not positions:
+            continue
+        pending, offset = iter(positions), 0
+        nxt = next(pending, None)
+        for (owner, i), text in zip(leaves, texts):
+            chars = list(text)
+            while nxt is not None and nxt < offset + len(chars):
+                chars[nxt - offset] = NBSP
+                nxt = next(pending, None)
+            offset += len(chars)
+            leaf = owner.kids[i]
+            owner.kids[i] = Text("".join(chars), leaf.bold, leaf.italic)  # type: ignore[union-attr]
+
+
 def build_document(issue: Issue, theme: "Theme") -> Node:
     """The briefing as a tree: masthead, contents, the sections, imprint."""
     body = [_section(theme, "sec-top", "top_story", [_article(theme, issue.top_story)])]
@@ -332,5 +371,7 @@ def build_document(issue: Issue, theme: "Theme") -> Node:
     imprint = _imprint(theme)
     if imprint is not None:
         body.append(imprint)
-    return Node("Document", [_masthead(theme, issue), _contents(theme, body), *body], lang=issue.language,
-                title=theme.series)
+    document = Node("Document", [_masthead(theme, issue), _contents(theme, body), *body], lang=issue.language,
+                    title=theme.series)
+    apply_ties(document, issue.language)
+    return document

@@ -371,6 +371,9 @@ class ContentsEntry(Flowable):
     def _last_line_end(self) -> float:
         """x where the entry's last line of text ends (ReportLab's extraSpace is the slack)."""
         last = self.paragraph.blPara.lines[-1]
+        natural = getattr(last, "currentWidth", None)  # our paragraphs: balanced lines may be narrower
+        if natural is not None:
+            return natural
         extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
         return self.text_width - extra
 
@@ -404,6 +407,46 @@ class ContentsEntry(Flowable):
         if tagger is not None and self.node is not None:
             link = tagger.element(self.node.find(type="Link"))
             tagger.add_annotation(c, f"Annot.NUMBER{c._annotationCount}", link)
+
+
+class DisplayLine(Flowable):
+    """Display type that is never wrapped: one line, scaled down only if wider than the room.
+
+    A METRIX value such as "49,1" must not break into "4" / "9,1"; a
+    paragraph would, the moment its measured width exceeds the column by a
+    rounding error. This flowable measures its runs, reports that width (plus
+    a small tolerance) and, when the available width is smaller, draws the
+    line at the size that fits.
+    """
+
+    #: Room left beyond the measured width, so rounding never changes the layout.
+    TOLERANCE = 0.5
+
+    def __init__(self, runs: list[tuple[str, str]], size: float, color: str, leading: float | None = None,
+                 space_after: float = 0, node=None) -> None:
+        super().__init__()
+        self.node = node
+        self.runs, self.size, self.color = runs, size, color
+        self.leading_factor = (leading or size * 1.05) / size
+        self.spaceAfter = space_after
+        self.natural = sum(stringWidth(chunk, font, 1) for font, chunk in runs)
+        self.drawn_size = size
+
+    def wrap(self, availWidth, availHeight):
+        fits = self.natural * self.size + self.TOLERANCE
+        self.drawn_size = self.size if fits <= availWidth else max(availWidth - self.TOLERANCE, 1) / self.natural
+        self.width = min(fits, availWidth)
+        self.height = self.drawn_size * self.leading_factor
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColor(HexColor(self.color))
+        # The baseline where a paragraph of this size and leading puts it.
+        with marked(c, self.node):
+            draw_runs(c, 0, self.height - self.drawn_size, self.runs, self.drawn_size)
+        c.restoreState()
 
 
 def spacer(height: float) -> Spacer:

@@ -4,7 +4,7 @@
 briefing needs, and :func:`break_points` turns one whitespace-delimited token
 (punctuation, quotes, links, CJK and all) into its break opportunities.
 
-Why a policy on top of pyphen (see /work/shared/field-notes.md):
+Why a policy on top of pyphen (see ../shared/field-notes.md):
 
 * pyphen's dictionary load costs ~0.7–1.3 s.  It is loaded lazily, once per
   process (module-level cache), and every word's result is memoised at module
@@ -56,6 +56,20 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _BAD_PAIRS = ("ch", "ck")      # German: never split inside ch, ck, sch
 _CJK_CLOSE = set("，。、；：？！）」』】〕〉》”’・ー…％")
 _CJK_OPEN = set("（「『【〔〈《“‘")
+
+
+#: CJK runs of at most this many characters are not broken inside (names, terms).
+SHORT_CJK_RUN = 6
+
+
+def _cjk_run_length(text: str, k: int) -> int:
+    """Length of the run of CJK characters around the boundary before ``text[k]``."""
+    i, j = k - 1, k
+    while i > 0 and is_cjk(text[i - 1]):
+        i -= 1
+    while j < len(text) and is_cjk(text[j]):
+        j += 1
+    return j - i
 
 
 def is_cjk(ch: str) -> bool:
@@ -277,12 +291,13 @@ def _break_points(token: str, hyphenator: Optional[Hyphenator] = None,
         return text, pts
 
     # CJK: break between ideographs (kinsoku: not before closing punctuation,
-    # not after opening punctuation).
+    # not after opening punctuation). A short run - a name or a term such as
+    # "(王文涛)" or "(이재명)" in Latin text - stays whole, like a word.
     if _CJK_RE.search(text):
         for k in range(1, n):
             a, b = text[k - 1], text[k]
-            if (is_cjk(a) or is_cjk(b)) and not (b in _CJK_CLOSE or a in _CJK_OPEN) \
-                    and (is_cjk(a) and is_cjk(b)):
+            if is_cjk(a) and is_cjk(b) and not (b in _CJK_CLOSE or a in _CJK_OPEN) \
+                    and _cjk_run_length(text, k) > SHORT_CJK_RUN:
                 pts.append((k, NOHYPHEN))
         return text, pts
 

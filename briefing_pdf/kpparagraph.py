@@ -62,6 +62,11 @@ from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
 _WS = " \t\n\r\f\v"
+#: A no-break space: a tie between two words (see text.tie_spaces). It is set
+#: as an ordinary interword glue that stretches like the others, with an
+#: infinite penalty in front (TeX's ``~``), so justified ties do not look tight.
+_NBSP = "\u00a0"
+_WS_OR_TIE = _WS + _NBSP
 _SW_CACHE: Dict[tuple, float] = {}
 _TEMPLATES: Dict[tuple, dict] = {}
 
@@ -86,7 +91,7 @@ class KPSettings:
                  url_penalty: float = 100.0, url_char_penalty: float = 600.0, cjk_penalty: float = 0.0,
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
-                 reluctant_min_chars: int = 14,
+                 reluctant_min_chars: int = 14, display: bool = False,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand
@@ -109,6 +114,10 @@ class KPSettings:
         #: anywhere when it does not fit the line at all.
         self.reluctant_hyphen_penalty = reluctant_hyphen_penalty
         self.reluctant_min_chars = reluctant_min_chars
+        #: Display text (headings, item titles, contents entries): lines break
+        #: only at spaces, unless a word is wider than the line, and they are
+        #: balanced (see :meth:`KPParagraph._break_display`).
+        self.display = display
         self.params = params or lb.Params()
 
 
@@ -138,11 +147,12 @@ def _slice_segs(segs, a: int, b: int):
 
 
 class _Tok:
-    __slots__ = ("segs", "space")
+    __slots__ = ("segs", "space", "tie")
 
     def __init__(self):
         self.segs = []      # [(frag, text)]
         self.space = None   # frag of the whitespace following the word
+        self.tie = False    # that whitespace is a no-break space (U+00A0)
 
 
 class KPParagraph(Paragraph):
@@ -188,19 +198,23 @@ class KPParagraph(Paragraph):
                 continue
             i, n = 0, len(text)
             while i < n:
-                if text[i] in _WS:
+                if text[i] in _WS_OR_TIE:
                     j = i
-                    while j < n and text[j] in _WS:
+                    while j < n and text[j] in _WS_OR_TIE:
                         j += 1
                     if cur is not None and cur.space is None:
                         if any(t for _, t in cur.segs):
                             cur.space = f
+                            cur.tie = all(ch == _NBSP for ch in text[i:j])
                             cur = None
                         # else: an anchor alone; let the next word join it
+                    elif cur is None and toks and toks[-1] != "BR" and toks[-1].tie \
+                            and not all(ch == _NBSP for ch in text[i:j]):
+                        toks[-1].tie = False  # "a\u00a0" + " b" across frags: a plain space wins
                     i = j
                 else:
                     j = i
-                    while j < n and text[j] not in _WS:
+                    while j < n and text[j] not in _WS_OR_TIE:
                         j += 1
                     if cur is None or cur.space is not None:
                         cur = _Tok()
@@ -323,7 +337,9 @@ class KPParagraph(Paragraph):
                     else:
                         append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
             if tok.space is not None and ti < ntoks - 1:
-                if len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
+                if tok.tie:
+                    append(lb.tie())
+                elif len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
                     # "Maschinenbau- und": a line ending here shows a hyphen,
                     # so the break must count as flagged (ladder cap).
                     append(Penalty(0.0, 0.0, True, None))
@@ -346,8 +362,10 @@ class KPParagraph(Paragraph):
     def _params(self) -> lb.Params:
         p = self.settings.params
         m = self.settings.min_last_line_em * self.style.fontSize
-        if p.min_last_line_width != m:
-            p = replace(p, min_last_line_width=m)
+        # Ragged text: every line may fall short by a few ems at little cost.
+        stretch = 0.0 if self.style.alignment == TA_JUSTIFY else 3.0 * self.style.fontSize
+        if p.min_last_line_width != m or p.line_stretch != stretch:
+            p = replace(p, min_last_line_width=m, line_stretch=stretch)
         return p
 
     def _break(self, w0: float, w1: float) -> lb.Breaks:
@@ -359,6 +377,8 @@ class KPParagraph(Paragraph):
         params = self._params()
         if self._kp_fixed_items is not None:
             br = lb.break_lines(self._kp_fixed_items, lw, params)
+        elif self.settings.display:
+            br = self._break_display(self._items(True), w0, w1, params)
         else:
             # Dictionary lookups are memoised per word (hyphenate.py), so the
             # items are built once with all hyphenation points; pass 1 of the
@@ -366,6 +386,48 @@ class KPParagraph(Paragraph):
             br = lb.break_lines(self._items(True), lw, params)
         self._kp_cache[key] = br
         return br
+
+    @staticmethod
+    def _break_display(items: list, w0: float, w1: float, params: lb.Params) -> lb.Breaks:
+        """Break a heading: at spaces only, into balanced lines.
+
+        Hyphens, slashes and CJK boundaries are offered to the breaker only
+        when some unbreakable piece is wider than the line; otherwise a
+        heading never shows "Medi-" / "kamentenbeschaffung". The lines are
+        then balanced the way CSS ``text-wrap: balance`` does it: the
+        narrowest measure that still gives the same number of lines, so no
+        line of one or two short words sits above long ones.
+        """
+        spaces_only = [it for it in items if not (it.is_penalty and -lb.INF < it.cost < lb.INF)]
+        narrow = min(w0, w1)
+        widest = run = 0.0  # the widest stretch of material with no break in it
+        for it in spaces_only:
+            if it.is_box:
+                run += it.width
+                widest = max(widest, run)
+            elif it.is_glue:
+                run = 0.0
+        if widest > narrow + 1e-6:
+            return lb.break_lines(items, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
+        best = lb.break_lines(spaces_only, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
+        count = len(best.lines)
+        if count < 2 or best.pass_used > 3:
+            return best
+        lo, hi = widest, 1.0
+        # Search the scale of the measure (both widths shrink together).
+        lo = max(lo / narrow, 0.3)
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            a, b = w0 * mid, w1 * mid
+            trial = lb.break_lines(spaces_only, (lambda i: a if i == 0 else b) if a != b else a, params)
+            if len(trial.lines) == count and trial.pass_used <= 3 and \
+                    all(ln.natural <= ln.width + 1e-6 for ln in trial.lines):
+                hi, best = mid, trial
+            else:
+                lo = mid
+            if hi - lo < 0.005:
+                break
+        return best
 
     # --------------------------------------------------------------- flowable
     def _widths(self, availWidth):

@@ -22,7 +22,8 @@ from reportlab.platypus.flowables import BalancedColumns, Spacer
 
 from .brand import Theme
 from .document import Node, Text
-from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, Rule, SectionBand
+from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry, Rule,
+                        SectionBand, Stack)
 from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
@@ -39,7 +40,6 @@ class Styles:
     contents_title: ParagraphStyle
     contents_section: ParagraphStyle
     contents_article: ParagraphStyle
-    metrix_value: ParagraphStyle
     metrix_text: ParagraphStyle
     metrix_source: ParagraphStyle
     imprint_heading: ParagraphStyle
@@ -75,8 +75,6 @@ def make_styles(theme: Theme) -> Styles:
                                         textColor=c.primary),
         contents_article=ParagraphStyle("contents_article", fontName=sans, fontSize=9, leading=11.5,
                                         textColor=c.text, leftIndent=4 * mm, firstLineIndent=0),
-        metrix_value=ParagraphStyle("metrix_value", fontName=sans_bold, fontSize=d.metrix_size,
-                                    leading=d.metrix_size * 1.05, textColor=c.accent),
         metrix_text=ParagraphStyle("metrix_text", parent=body, alignment=TA_LEFT, spaceBefore=0,
                                    hyphenationLang=hyph),
         metrix_source=ParagraphStyle("metrix_source", spaceBefore=3, **{**small, "textColor": c.muted}),
@@ -96,17 +94,20 @@ class LayoutContext:
     styles: Styles
     #: Justified body text (hyphenated in the issue's language); called as (markup, style, node=…).
     paragraph: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
-    #: Headings, labels, lists: never hyphenated.
+    #: Labels, lists, imprint: never hyphenated.
     unhyphenated: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
+    #: Headings, item titles, contents entries: balanced lines broken at spaces.
+    display: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     registry: PageRegistry = field(default_factory=PageRegistry)
 
     # -- small helpers -------------------------------------------------------------
 
     def markup(self, paragraph: str, face: str = "regular") -> str:
-        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary)
+        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary,
+                         lang=self.theme.lang)
 
     def plain(self, text: str, face: str = "heading_bold") -> str:
-        return plain_markup(text, self.theme.fonts, face)
+        return plain_markup(text, self.theme.fonts, face, lang=self.theme.lang)
 
     def link(self, url: str, inner_markup: str) -> str:
         """``inner_markup`` as a link to ``url`` in the link colour."""
@@ -135,9 +136,10 @@ class LayoutContext:
                 out.append(self.inline(kid, face))
         return "".join(out)
 
-    def para(self, node: Node, style: ParagraphStyle, face: str = "regular", hyphenate: bool = True) -> Flowable:
-        """The flowable of a block node (it knows its node, for tagging)."""
-        make = self.paragraph if hyphenate else self.unhyphenated
+    def para(self, node: Node, style: ParagraphStyle, face: str = "regular", kind: str = "body") -> Flowable:
+        """The flowable of a block node (it knows its node, for tagging); ``kind`` is
+        "body" (hyphenated), "plain" (unhyphenated) or "display" (balanced, spaces only)."""
+        make = {"body": self.paragraph, "plain": self.unhyphenated, "display": self.display}[kind]
         return make(self.inline(node, face), style, node=node)
 
     def band(self, node: Node, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
@@ -145,6 +147,12 @@ class LayoutContext:
         return SectionBand(node.plain_text(), f.name("heading_bold"), d.band_size, self.theme.colors.primary,
                            d.band_padding, d.band_tracking, space_before=space_before, marker=marker,
                            fallback=lambda s: list(font_runs(s, f, "heading_bold")), node=node)
+
+    def display_line(self, node: Node, face: str, size: float, color: str) -> DisplayLine:
+        """A line of display type that never wraps (the METRIX value)."""
+        fonts = self.theme.fonts
+        runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(node.plain_text(), fonts, face)]
+        return DisplayLine(runs, size, color, node=node)
 
     def marker(self, key: str, title: str, level: int) -> Marker:
         return Marker(key, title, level, self.registry)
@@ -172,7 +180,7 @@ def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
     sect = document.find(role="contents")
     assert sect is not None
     title, toc = sect.blocks()
-    story: list[Flowable] = [ctx.para(title, st.contents_title, "heading_bold", hyphenate=False),
+    story: list[Flowable] = [ctx.para(title, st.contents_title, "heading_bold", kind="display"),
                              Rule(width="100%", thickness=0.6, color=theme.colors.primary,
                                   spaceBefore=0, spaceAfter=4)]
     for entry in toc.blocks():
@@ -181,7 +189,7 @@ def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
         face = "heading_bold" if level == 0 else "heading"
         link = entry.find(type="Link")
         story.append(ContentsEntry(
-            ctx.para(link, style, face, hyphenate=False), ctx.registry, entry.key or "",
+            ctx.para(link, style, face, kind="display"), ctx.registry, entry.key or "",
             number_font, style.fontSize, theme.colors.muted if level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
             space_before=8 if level == 0 else 3, node=entry))
@@ -200,7 +208,7 @@ def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float =
 def _title(ctx: LayoutContext, art: Node, head: Node, follower: Flowable) -> Flowable:
     st = ctx.styles
     title = [ctx.marker(art.key or "", art.title or head.plain_text(), 1),
-             ctx.para(head, st.title, "heading_bold", hyphenate=False)]
+             ctx.para(head, st.title, "heading_bold", kind="display")]
     return KeepWithLines(title, follower, lines=2, min_height=2 * st.body.leading)
 
 
@@ -223,10 +231,19 @@ def _sources(ctx: LayoutContext, lst: Node) -> list[Flowable]:
     items = []
     for li in entries:
         body = li.blocks()[0]
-        items.append(Bulleted(ctx.para(body, st.source_item, "heading", hyphenate=False), theme.colors.primary,
+        items.append(Bulleted(ctx.para(body, st.source_item, "heading", kind="plain"), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
-    label = ctx.para(caption, st.source_label, "heading_bold", hyphenate=False)
-    return [KeepWithLines([label], items[0], lines=2, min_height=2 * st.source_item.leading), *items[1:]]
+    label = ctx.para(caption, st.source_label, "heading_bold", kind="plain")
+    return _keep_list(label, items)
+
+
+def _keep_list(label: Flowable, items: list[Flowable]) -> list[Flowable]:
+    """A labelled list that may break between items, but never leaves the
+    label alone or a single item alone on either side of the break: the label
+    goes with the first two items, the last two items go together."""
+    if len(items) <= 3:
+        return [Stack([label, *items])]
+    return [Stack([label, *items[:2]]), *items[2:-2], Stack(items[-2:])]
 
 
 def _article(ctx: LayoutContext, art: Node) -> list[Flowable]:
@@ -248,35 +265,37 @@ def _article(ctx: LayoutContext, art: Node) -> list[Flowable]:
 
 
 def _section(ctx: LayoutContext, sect: Node, content: list[Flowable]) -> Flowable:
-    band = sect.blocks()[0]
-    return _columns([ctx.band(band, ctx.marker(sect.key or "", sect.title or "", 0)), *content], ctx)
+    """A section in balanced columns, opened by its band.
+
+    The band goes with the first heading and its first lines (the first
+    flowable keeps those together itself), so it never stands alone at the
+    foot of a column.
+    """
+    band = ctx.band(sect.blocks()[0], ctx.marker(sect.key or "", sect.title or "", 0))
+    return _columns([KeepWithLines([band], content[0], lines=2), *content[1:]], ctx)
 
 
 def _metrix(ctx: LayoutContext, sect: Node, width: float) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     band_node, value_node, *rest = sect.blocks()
     text: list[Flowable] = [ctx.para(p, st.metrix_text) for p in rest if p.role == "metrix_text"]
-    text += [ctx.para(p, st.metrix_source, "heading", hyphenate=False) for p in rest if p.role == "source"]
-    value = value_node.plain_text()
-    value_font = theme.fonts.name("heading_bold")
-    natural = stringWidth(value, value_font, 1)
+    text += [ctx.para(p, st.metrix_source, "heading", kind="plain") for p in rest if p.role == "source"]
     band = ctx.band(band_node, ctx.marker(sect.key or "", sect.title or "", 0))
-    if natural * theme.design.metrix_size <= width * 0.38:
-        value_w = natural * theme.design.metrix_size + 12
-        table = Table([[ctx.para(value_node, st.metrix_value, "heading_bold", hyphenate=False), text]],
-                      colWidths=[value_w, width - value_w])
+    value = ctx.display_line(value_node, "heading_bold", theme.design.metrix_size, theme.colors.accent)
+    beside = value.natural * theme.design.metrix_size + value.TOLERANCE
+    if beside <= width * 0.38:
+        gap = 12
+        table = Table([[value, text]], colWidths=[beside + gap, width - beside - gap])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (0, 0), 12),
+                                   ("RIGHTPADDING", (0, 0), (0, 0), gap),
                                    ("RIGHTPADDING", (1, 0), (1, 0), 0),
                                    ("TOPPADDING", (0, 0), (-1, -1), 2),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         body: list[Flowable] = [table]
-    else:  # long values go on top, sized to take at most two lines
-        size = max(20.0, min(theme.design.metrix_size, 2 * 0.95 * width / max(natural, 1)))
-        style = ParagraphStyle("metrix_value_long", parent=st.metrix_value, fontSize=size, leading=size * 1.08,
-                               spaceAfter=4)
-        body = [ctx.para(value_node, style, "heading_bold", hyphenate=False), *text]
+    else:  # a long value goes above the text, on one line, scaled down if wider than the measure
+        value.spaceAfter = 4
+        body = [value, *text]
     rule = Rule(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
     return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
@@ -288,7 +307,7 @@ def _titled_items(ctx: LayoutContext, arts: list[Node]) -> list[Flowable]:
     for art in arts:
         head, *paras = art.blocks()
         flow = _body_paragraphs(ctx, paras, st.body)
-        title = KeepWithLines([ctx.para(head, st.item_title, "heading_bold", hyphenate=False)], flow[0], lines=2,
+        title = KeepWithLines([ctx.para(head, st.item_title, "heading_bold", kind="display")], flow[0], lines=2,
                               min_height=2 * st.body.leading)
         story += [title, *flow[1:]]
     return story
@@ -300,23 +319,25 @@ def _imprint(ctx: LayoutContext, sect: Node) -> list[Flowable]:
     content: list[Flowable] = []
     for div in divs:
         head, *rest = div.blocks()
-        heading = ctx.para(head, st.imprint_heading, "heading_bold", hyphenate=False)
-        if div.role == "publisher":
-            content.append(heading)
-            for p in rest:
-                if p.role == "name":
-                    content.append(ctx.para(p, st.imprint_name, "heading_bold", hyphenate=False))
-                else:
-                    content.append(ctx.para(p, st.imprint_role, "heading", hyphenate=False))
+        heading = ctx.para(head, st.imprint_heading, "heading_bold", kind="plain")
+        lines = [ctx.para(p, st.imprint_name if p.role == "name" else st.imprint_role,
+                          "heading_bold" if p.role == "name" else "heading", kind="plain") for p in rest]
+        if div.role == "publisher":  # the publisher block is one unit
+            content.append(Stack([heading, *lines]))
             continue
-        people = [ctx.para(p, st.imprint_name if p.role == "name" else st.imprint_role,
-                           "heading_bold" if p.role == "name" else "heading", hyphenate=False) for p in rest]
-        content.append(KeepWithLines([heading], people[0], lines=1, min_height=st.imprint_name.leading))
-        content += people[1:]
+        people: list[Flowable] = []  # a name and its role are one unit
+        for p, flow in zip(rest, lines):
+            if p.role == "name" or not people:
+                people.append(Stack([flow]))
+            else:
+                people[-1].items.append(flow)
+        content += [Stack([heading, people[0]]), *people[1:]]
     marker = ctx.marker(sect.key or "", sect.title or "", 0)
-    title = ctx.para(title_node, st.imprint_heading, "heading_bold", hyphenate=False)
+    title = ctx.para(title_node, st.imprint_heading, "heading_bold", kind="plain")
     rule = Rule(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
-    return [CondPageBreak(80), rule, marker, title, _columns(content, ctx, space_after=0)]
+    # The imprint moves to the next page whole rather than leave a few of its
+    # lines alone there; only an imprint longer than a page is split.
+    return [CondPageBreak(80), KeepTogether([rule, marker, title, _columns(content, ctx, space_after=0)])]
 
 
 def body_story(document: Node, ctx: LayoutContext, frame_width: float) -> list[Flowable]:

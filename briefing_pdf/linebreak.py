@@ -68,7 +68,7 @@ from typing import Any, Callable, List, Optional, Sequence, Union
 
 __all__ = [
     "INF", "Box", "Glue", "Penalty", "Line", "Breaks", "Params",
-    "break_lines", "forced_break", "BoxPiece",
+    "break_lines", "forced_break", "BoxPiece", "TIE", "tie",
 ]
 
 #: Penalty cost meaning "never" (>= INF) or "always" (<= -INF).
@@ -145,6 +145,17 @@ class BoxPiece:
     end: int
 
 
+#: Payload of a tie: an infinite penalty placed before an interword glue, so
+#: the space stretches like any other but no line ends there (TeX's ``~``).
+#: Only the emergency strategy may untie, when the tied unit cannot fit a line.
+TIE = "tie"
+
+
+def tie() -> Penalty:
+    """A no-break penalty for the glue that follows it."""
+    return Penalty(0.0, INF, False, TIE)
+
+
 def forced_break(payload: Any = None) -> list:
     """Items for an explicit line break (``<br/>``): finishing glue plus a
     forced penalty, so the broken line is set at natural width."""
@@ -167,6 +178,10 @@ class Params:
     short_last_line_demerits: float = 50000.0
     last_fragment_demerits: float = 1e6   # last line = tail of hyphenated word
     emergency_penalty: float = 5000.0     # cost of a character-level break
+    #: stretch every line has at its end, like TeX's ``\\rightskip 0pt plus
+    #: 3em`` in ragged-right text: a line holding one long word is then merely
+    #: short, not infinitely bad (which would make hyphenation look attractive)
+    line_stretch: float = 0.0
     passes: Sequence[int] = (1, 2, 3)
     #: run the emergency strategy when all passes fail (else return None)
     emergency: bool = True
@@ -289,6 +304,7 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
     const_width = not callable(line_width)
     lw_const = float(line_width) if const_width else 0.0
     lp = params.line_penalty
+    line_stretch = params.line_stretch
     max_h = params.max_consecutive_hyphens
     min_last = params.min_last_line_width
     inf = float("inf")
@@ -332,7 +348,7 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
             L = swb - sw[st]
             lw = lw_const if const_width else line_width(a.line)
             if L < lw:
-                Y = syb - sy[st]
+                Y = syb - sy[st] + line_stretch
                 r = (lw - L) / Y if Y > 0 else inf
             elif L > lw:
                 Z = szb - sz[st]
@@ -554,6 +570,11 @@ def break_lines(items: Sequence, line_width: Union[float, Callable[[int], float]
         return None
     split = _split_oversize(its, line_width, params)
     res = _run(split, line_width, params, float("inf"), allow_auto=True)
+    if res is None and any(it.is_penalty and it.payload is TIE for it in split):
+        # A tied unit ("US$ 4.7 bn") wider than the line: untie rather than overfill.
+        split = [Penalty(0.0, params.emergency_penalty, False, TIE)
+                 if it.is_penalty and it.payload is TIE else it for it in split]
+        res = _run(split, line_width, params, float("inf"), allow_auto=True)
     if res is not None:
         return Breaks(items=split, lines=res[0], pass_used=4, demerits=res[1])
     return Breaks(items=split, lines=_first_fit(split, line_width), pass_used=5)

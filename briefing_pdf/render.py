@@ -242,6 +242,7 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
     if paragraph_factory is None:
         ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False)
+        ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True)
     from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
@@ -256,24 +257,26 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
 
 
 @lru_cache(maxsize=None)
-def _no_hyphenation_settings():
-    """One settings object for all unhyphenated text (KPParagraph caches per settings)."""
+def _no_hyphenation_settings(display: bool = False):
+    """One settings object per kind of unhyphenated text (KPParagraph caches per settings)."""
     from .kpparagraph import KPSettings
 
-    return KPSettings(hyphenate=False)
+    return KPSettings(hyphenate=False, display=display)
 
 
-def body_paragraph_factory(lang: str | None, hyphenate: bool = True) -> Callable:
+def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bool = False) -> Callable:
     """Whole-paragraph line breaking in ``lang``.
 
-    ``hyphenate=False`` (headings, labels, lists): no ordinary hyphenation;
-    only a word too long for the line breaks, at a dictionary point.
+    ``hyphenate=False`` (labels, lists): no ordinary hyphenation; only a word
+    too long for the line breaks, at a dictionary point. ``display=True``
+    (headings, item titles, contents entries) also breaks only at spaces and
+    balances the lines.
     """
     from .hyphenate import get_hyphenator
     from .tagging import TaggedParagraph
 
     hyphenator = get_hyphenator(lang) if lang else None
-    settings = None if hyphenate else _no_hyphenation_settings()
+    settings = None if hyphenate and not display else _no_hyphenation_settings(display)
 
     def make(markup: str, style, node=None, **kwargs) -> Flowable:
         return TaggedParagraph(markup, style, node=node, hyphenator=hyphenator, settings=settings, **kwargs)

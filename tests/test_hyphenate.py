@@ -91,11 +91,22 @@ def test_email_not_broken(de):
     assert split("redaktion@example.org", de)[1] == []
 
 
-def test_cjk_breaks_between_chars(de):
-    parts, kinds = split("王文涛", de)
-    assert parts == ["王", "文", "涛"] and set(kinds) == {NOHYPHEN}
-    parts, kinds = split("(深度求素)", de)
-    assert parts[0] == "(深" and parts[-1] == "素)"
+def test_long_cjk_text_breaks_between_chars(de):
+    parts, kinds = split("商务部和工业和信息化部", de)
+    assert parts == list("商务部和工业和信息化部") and set(kinds) == {NOHYPHEN}
+    parts, kinds = split("（商务部和工业和信息化部）", de)
+    assert parts[0] == "（商" and parts[-1] == "部）"  # kinsoku: brackets stay with their character
+
+
+@pytest.mark.parametrize("name", ["王文涛", "(深度求素)", "(秋田)", "(이재명)", "(田中美咲)", "(ラピダス)", "（三菱商事）",
+                                  "SK하이닉스"])
+def test_short_cjk_runs_stay_whole(name, de):
+    """A name or term of up to six CJK characters is one unbreakable word."""
+    assert split(name, de) == ([name], [])
+
+
+def test_cjk_run_of_seven_breaks(de):
+    assert len(split("(一二三四五六七)", de)[0]) == 7
 
 
 def test_soft_hyphens_override(de):

@@ -1,0 +1,104 @@
+"""No-break rules: which spaces in running text must never become line ends.
+
+Editors type "50 %", "€ 12,4 Mrd.", "Dr. Anna Keller", "30. November 2026"
+or "§ 12" with ordinary spaces; a reader stumbles when a line ends between
+the parts. Typesetters tie them (TeX's ``~``). This text-stage pass finds
+those spaces and turns them into U+00A0 NO-BREAK SPACE. The paragraph
+adapter sets a no-break space as an ordinary, stretchable word space with an
+infinite penalty in front, so a tie never looks tighter than its line; only
+when a tied unit cannot fit a line at all may the breaker's emergency
+strategy untie it (never an overfull line).
+
+The rules, in the order a reader meets them (docs/typography.md lists them
+for editors):
+
+* a number and its unit, per cent sign or currency: "50 %", "15 MW",
+  "12,4 Mrd.", "4.7 bn", "US$ 4.7", "€ 12"; digit groups "120 000";
+* day, month and year: "30. November 2026", "30 Nov 2026", "November 30";
+* a title or reference abbreviation and what follows: "Dr.", "Prof.",
+  "Nr.", "No.", "Art.", "Abs.", "S.", "p." (per language);
+* initials: "J. R. Ewing";
+* the section sign: "§ 12", "§§ 3".
+
+Short CJK runs are kept whole elsewhere (:func:`briefing_pdf.hyphenate.break_points`),
+because they contain no spaces to tie.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+NBSP = "\u00a0"
+
+_UNITS = (
+    r"%|‰|‱|°C|°F|°|pp|bp|Pkt\.|Prozent(?:punkte)?|percent|per\s?cent|"
+    r"Mrd\.?|Mio\.?|Tsd\.?|bn|mn|tn|trn|million|billion|trillion|Millionen|Milliarden|Billionen|"
+    r"[kMGT]?Wh?|[kMGT]?Wp|kV|V|Hz|GHz|MHz|nm|mm|cm|km|km²|m²|m³|m|ha|kg|g|mg|t|kt|Mt|Gt|l|hl|bbl|"
+    r"Euro|Dollar|Cent|ct|Yuan|Renminbi|Yen|Won|Pfund|Franken|"
+    r"EUR|USD|GBP|CHF|CNY|RMB|JPY|KRW|€|\$|£|¥|₩|Uhr|h|min|s|ms|dB|ppm|TEU|BIP|GDP"
+)
+_CURRENCY = r"US\$|NT\$|HK\$|A\$|C\$|S\$|€|\$|£|¥|₩|₹|EUR|USD|GBP|CHF|CNY|RMB|JPY|KRW|Rs\.?"
+_MONTHS = {
+    "de": r"Januar|Jan\.|Februar|Feb\.|März|Mär\.|April|Apr\.|Mai|Juni|Jun\.|Juli|Jul\.|August|Aug\.|"
+          r"September|Sept?\.|Oktober|Okt\.|November|Nov\.|Dezember|Dez\.",
+    "en": r"January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?",
+}
+_TITLES = {
+    "de": r"Dr\.|Prof\.|Nr\.|Hr\.|Fr\.|St\.|Abs\.|Art\.|Bd\.|S\.|Kap\.|Abb\.|Tab\.|Ziff\.|Dipl\.-Ing\.|"
+          r"Mag\.|Ing\.|No\.|Sen\.|Gen\.",
+    "en": r"Dr\.|Prof\.|No\.|Nos\.|Nr\.|Mr\.|Mrs\.|Ms\.|Mx\.|St\.|Sen\.|Rep\.|Gov\.|Gen\.|Col\.|Capt\.|"
+          r"Lt\.|Sgt\.|Rev\.|Hon\.|Art\.|Sec\.|Ch\.|Fig\.|Vol\.|vol\.|pp\.|p\.|no\.|fig\.|ch\.|art\.",
+}
+
+
+@lru_cache(maxsize=None)
+def _pattern(lang: str) -> re.Pattern[str]:
+    """One regex; in each match, the first space is a space to tie.
+
+    A rule may consume the words before its space (Python's look-behind must
+    have a fixed width); after the tied space matching continues, so chains
+    such as "Prof. Dr. Keller" or "J. R. Ewing" tie at every space.
+    """
+    months = _MONTHS.get(lang, _MONTHS["en"])
+    all_months = f"{_MONTHS['de']}|{_MONTHS['en']}"
+    titles = _TITLES.get(lang, _TITLES["en"])
+    end = r"(?!\w)"
+    rules = [
+        rf"(?<=\d) (?=(?:{_UNITS}){end}(?!\.\w))",          # 50 %, 15 MW, 12,4 Mrd.
+        rf"(?<![\w$])(?:{_CURRENCY}) (?=[−+-]?\d)",           # € 12, US$ 4.7
+        r"(?<=\d) (?=\d{3}(?!\d))",                         # 120 000
+        rf"(?<=\d\.) (?=(?:{months}){end})",                  # 30. November (de)
+        rf"(?<=\d) (?=(?:{all_months}){end})",                 # 30 Nov
+        rf"(?<!\w)(?:{all_months}) (?=\d{{1,4}}{end})",        # November 30, Nov 2026
+        rf"(?<![\d.,])\d{{1,2}}, (?=\d{{4}}{end})",            # (May 3,) 2026
+        rf"(?<![\w.])(?:{titles}) (?=\S)",                    # Dr. Keller, Nr. 12
+        r"(?<![\w.])(?P<initial>\w)\. (?=(?P<name>\w))",      # J. R. Ewing
+        r"(?<=§) (?=\d)",                                     # § 12, §§ 3
+    ]
+    return re.compile("|".join(f"(?:{rule})" for rule in rules))
+
+
+def tie_positions(text: str, lang: str | None) -> list[int]:
+    """Indices of the spaces in ``text`` that must not break."""
+    if " " not in text:
+        return []
+    positions = []
+    for m in _pattern(lang or "en").finditer(text):
+        initial = m.group("initial")
+        if initial is not None and not (initial.isupper() and m.group("name").isupper()):
+            continue  # "a. B" is no initial; only capitals are
+        positions.append(m.start() + m.group(0).index(" "))
+    return positions
+
+
+def tie_spaces(text: str, lang: str | None) -> str:
+    """``text`` with every space that must not break replaced by U+00A0."""
+    positions = tie_positions(text, lang)
+    if not positions:
+        return text
+    chars = list(text)
+    for i in positions:
+        chars[i] = NBSP
+    return "".join(chars)
