@@ -43,8 +43,7 @@ from .document import ROLE_MAP, Node, Text
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-STANDARDS = ("ua-1+a-2a", "a-2b", "none")
-DEFAULT_STANDARD = "ua-1+a-2a"
+from .standards import DEFAULT_STANDARD, STANDARDS  # noqa: E402,F401  (re-exported)
 CALLBACK = "briefing-tag"
 
 ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
