@@ -355,7 +355,7 @@ class ContentsEntry(Flowable):
     def __init__(self, paragraph: Paragraph, registry: PageRegistry, key: str, font: str, size: float,
                  color: str, number_width: float, space_before: float = 3, node=None) -> None:
         super().__init__()
-        self.node = node  # the TOCI: its Link is the paragraph's node, the page number its Reference
+        self.node = node  # the TOCI: its Link holds the title (the paragraph) and the page number
         self.paragraph, self.registry, self.key = paragraph, registry, key
         registry.number_forms[key] = (font, size, color)
         self.font, self.size, self.color = font, size, color
@@ -398,8 +398,9 @@ class ContentsEntry(Flowable):
             with artifact(c):
                 c.drawText(leader)
         c.translate(self.width, baseline)
-        reference = self.node.find(type="Reference") if self.node is not None else None
-        with marked(c, reference):
+        # The page number is part of the link's content (the whole entry is the link).
+        link = self.node.find(type="Link") if self.node is not None else None
+        with marked(c, link):
             c.doForm(_form_name(self.key))
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)

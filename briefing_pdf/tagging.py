@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Iterator
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObjectReference, PDFStream,
                                       PDFString)
 
-from .document import ROLE_MAP, Node, Text
+from .document import ROLE_MAP, Node, Text, script_lang
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -200,6 +200,7 @@ class Tagger:
         doc = canvas._doc
         pages = doc.Pages.pages
         page_ref = {i + 1: doc.Reference(p) for i, p in enumerate(pages)}
+        self._unmix(self.root)
         elements = [el for el in self._in_order(self.root)]
         for i, el in enumerate(elements):
             el.name = f"SE{i}"
@@ -231,6 +232,31 @@ class Tagger:
         cat = doc.Catalog
         cat.StructTreeRoot = doc.Reference(root, "StructTreeRoot")
         cat.MarkInfo = PDFDictionary({"Marked": "true"})
+
+    def _unmix(self, el: Element) -> None:
+        """Give an element that holds both content and child elements (a paragraph with a
+        link) plain Spans around its own content pieces, so every element's content reads
+        in order even for checkers that take an element's own content before its kids'."""
+        kids = el.kids
+        mixed = any(isinstance(k, Element) for k in kids) and any(
+            not isinstance(k, Element) and k[0] == "mcid" for k in kids)
+        if mixed:
+            out: list = []
+            for kid in kids:
+                if isinstance(kid, Element) or kid[0] != "mcid":
+                    out.append(kid)
+                    continue
+                if not (out and isinstance(out[-1], Element) and out[-1].node is None
+                        and out[-1].actual is None and out[-1].type == "Span" and out[-1].attached):
+                    span = Element(None, "Span", el)
+                    span.attached = True  # marks a content span made here
+                    out.append(span)
+                out[-1].kids.append(kid)
+                self.page_mcids[kid[1]][kid[2]] = out[-1]
+            el.kids = out
+        for kid in el.kids:
+            if isinstance(kid, Element):
+                self._unmix(kid)
 
     def _in_order(self, el: Element) -> Iterator[Element]:
         """Elements that hold content (directly or below), depth first."""
@@ -275,7 +301,11 @@ class Tagger:
             if node.title and node.type in ("Sect", "Art"):
                 d["T"] = _pdf_text(node.title)
         if el.actual is not None:
-            d["ActualText"] = _pdf_text("".join(el.actual))
+            actual = "".join(el.actual)
+            d["ActualText"] = _pdf_text(actual)
+            lang = script_lang(actual)
+            if lang:
+                d["Lang"] = _pdf_text(lang)
         return PDFDictionary(d)
 
 
@@ -476,6 +506,7 @@ def leaf_owners(node: Node) -> list[tuple[str, Node]]:
 
 from reportlab.lib.abag import ABag  # noqa: E402  (kept next to its only use)
 
+from . import linebreak as lb  # noqa: E402
 from .kpparagraph import KPParagraph  # noqa: E402
 
 
@@ -576,17 +607,26 @@ class TaggedParagraph(KPParagraph):
         return (self._marked_runs(merged, items, lines, li), *sums)
 
     @staticmethod
-    def _hyphenated(items, ln) -> bool:
+    def _broken(items, ln) -> str | None:
+        """How a line's last word goes on: "hyphen" (a hyphen was inserted), "word" (broken
+        without one: CJK, URL, explicit hyphen), or None (the word ends with the line)."""
         end = items[ln.end] if ln.end < len(items) else None
-        return end is not None and end.is_penalty and end.width > 0 and end.payload is not None
+        if end is None or not end.is_penalty:
+            return None
+        if end.width > 0 and end.payload is not None:
+            return "hyphen"
+        if end.cost > -lb.INF and ln.end + 1 < len(items) and items[ln.end + 1].is_box:
+            return "word"
+        return None
 
     def _marked_runs(self, runs, items, lines, li):
         para = self.node
-        hyph = self._hyphenated(items, lines[li])
-        after_hyph = (li == 0 and self._kp_cont) or (li > 0 and self._hyphenated(items, lines[li - 1]))
+        broken = self._broken(items, lines[li])
+        hyph = broken is not None
+        after_hyph = (li == 0 and self._kp_cont) or (li > 0 and self._broken(items, lines[li - 1]) is not None)
         text = "".join(t for _, t in runs)
         first_space = text.find(" ") if " " in text else len(text)
-        body = text[:-1] if hyph else text
+        body = text[:-1] if broken == "hyphen" else text
         word_start = body.rfind(" ") + 1 if hyph else -1
         out: list = []
         node_of = lambda f: getattr(f, "node", None) or para  # noqa: E731
