@@ -287,6 +287,9 @@ def _metrix(ctx: LayoutContext, sect: Node, width: float) -> list[Flowable]:
         gap = 12
         table = Table([[value, text]], colWidths=[beside + gap, width - beside - gap])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   # Table sets its cell font even for flowable cells: not Helvetica
+                                   # (a standard font is never embedded, which PDF/A forbids).
+                                   ("FONTNAME", (0, 0), (-1, -1), theme.fonts.name("heading")),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (0, 0), gap),
                                    ("RIGHTPADDING", (1, 0), (1, 0), 0),

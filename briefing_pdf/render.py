@@ -164,6 +164,8 @@ def _embed_svg_text(drawing, theme: Theme) -> None:
     from reportlab.graphics.shapes import Group, String
 
     fonts = theme.fonts
+    # The renderer's initial state sets a font too (Helvetica unless the drawing says otherwise).
+    drawing.initialFontName = fonts.name("heading")
 
     def walk(node) -> None:
         for i, item in enumerate(getattr(node, "contents", [])):
@@ -297,8 +299,8 @@ def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, 
         """
 
         def __init__(self, *args, **kwargs):
-            if standard != "none":
-                kwargs.setdefault("initialFontName", initial_font)
+            if standard != "none" and not kwargs.get("initialFontName"):
+                kwargs["initialFontName"] = initial_font
             super().__init__(*args, **kwargs)
             self.tagger = tagger
             if tagger is not None:
