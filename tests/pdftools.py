@@ -581,7 +581,8 @@ def struct_text(pdf_path: Path) -> str:
 
 
 def struct_elements(pdf_path: Path) -> list[dict]:
-    """Every structure element as a dict: type, ActualText, Alt, Lang, MCIDs by page, OBJR count."""
+    """Every structure element as a dict: type, ActualText, Alt, Lang, the page of each of its
+    own content pieces (bare MCIDs are on the element's /Pg), OBJR count, kid types."""
     import pikepdf
 
     out = []
@@ -596,8 +597,11 @@ def struct_elements(pdf_path: Path) -> list[dict]:
                     "mcr_pages": [], "objr": 0, "kids": []}
             kids = el.get("/K")
             kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            home = page_index[el.Pg.objgen] if "/Pg" in el else None
             for kid in kids:
-                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                if isinstance(kid, int):  # an MCID on the element's own page
+                    info["mcr_pages"].append(home)
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
                     info["mcr_pages"].append(page_index[kid.Pg.objgen])
                 elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                     info["objr"] += 1

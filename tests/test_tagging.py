@@ -175,7 +175,9 @@ def _element_mcids(pdf, predicate) -> list[set[tuple[int, int]]]:
 
     def below(el, acc) -> None:
         for kid in (el.K if isinstance(el.K, pikepdf.Array) else [el.K]):
-            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            if isinstance(kid, int):  # an MCID on the element's own page
+                acc.add((pages[el.Pg.objgen], int(kid)))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
                 acc.add((pages[kid.Pg.objgen], int(kid.MCID)))
             elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                 below(kid, acc)
