@@ -10,7 +10,11 @@ Run with ``make bench`` (or ``python bench/bench.py [--quick]``). It measures
 5. where a one-shot build spends its time (phases, in fresh processes) and the
    hottest functions of a warm build (cProfile);
 6. what the levers in other modules would be worth (pyphen pickle, cmap cache,
-   fallback font, single render pass), measured here, not applied.
+   fallback font, single render pass), measured here, not applied;
+7. the cost of tagging: paired in-process builds of the default
+   (PDF/UA-1 + PDF/A-2a) and ``--pdf-standard none``, alternating which goes
+   first, CPU time of this process, medians (``--tagging-only`` runs just this
+   and rewrites only its own section of docs/performance.md).
 
 Figures are medians (or ratios of medians). The machine is shared, so the
 load average at the start is recorded with the results. Only the part of
@@ -38,9 +42,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+TAG_BEGIN, TAG_END = "<!-- bench:tagging:begin -->", "<!-- bench:tagging:end -->"
 PY = sys.executable
 CLI = [PY, "-m", "briefing_pdf.cli"]
-TARGETS = {"oneshot": 0.25, "inprocess": 0.100, "throughput": 40.0, "flat": 0.20, "rss": 120.0}
+TARGETS = {"oneshot": 0.25, "inprocess": 0.100, "throughput": 40.0, "flat": 0.20, "rss": 120.0, "tagging": 0.10}
 
 sys.path.insert(0, str(ROOT))
 
@@ -363,6 +368,63 @@ def bench_levers(issue: Path, runs: int, tmp: Path) -> dict:
 
 # -- report -----------------------------------------------------------------------------------
 
+def bench_tagging(issues: list[Path], pairs: int, tmp: Path) -> list[dict]:
+    """Tagged (default standard) against untagged (``none``) builds of each issue.
+
+    Paired: each pair builds both, the order alternating, so drift and the
+    neighbours' load fall on both sides alike. CPU time of this process
+    (``time.process_time``), because the machine is shared and wall time
+    would count the other processes' turns.
+    """
+    from briefing_pdf.pipeline import build
+    from briefing_pdf.standards import DEFAULT_STANDARD
+
+    rows = []
+    for issue in issues:
+        out = tmp / f"tagging-{issue.stem}.pdf"
+        for standard in (DEFAULT_STANDARD, "none") * 2:  # warm-up
+            build(issue, out, standard=standard)
+        tagged, plain, ratios = [], [], []
+        for i in range(pairs):
+            order = (DEFAULT_STANDARD, "none") if i % 2 == 0 else ("none", DEFAULT_STANDARD)
+            seconds = {}
+            for standard in order:
+                start = time.process_time()
+                build(issue, out, standard=standard)
+                seconds[standard] = time.process_time() - start
+            tagged.append(seconds[DEFAULT_STANDARD])
+            plain.append(seconds["none"])
+            ratios.append(seconds[DEFAULT_STANDARD] / seconds["none"])
+        rows.append({"issue": issue.name, "pairs": pairs, "tagged": med(tagged), "none": med(plain),
+                     "ratio": med(tagged) / med(plain), "pair_ratio": med(ratios)})
+    return rows
+
+
+def tagging_report(rows: list[dict]) -> str:
+    worst = max(row["ratio"] for row in rows)
+    lines = [TAG_BEGIN, "", "### Cost of tagging (PDF/UA-1 + PDF/A-2a against `--pdf-standard none`)", "",
+             f"In-process builds, warm, paired ({rows[0]['pairs']} pairs per issue, alternating order), CPU time, "
+             "medians. Target: at most +10 %.", "",
+             "| issue | tagged | none | cost (ratio of medians) | median of pair ratios |", "|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['issue']} | {row['tagged'] * 1000:.0f} ms | {row['none'] * 1000:.0f} ms | "
+                     f"{(row['ratio'] - 1) * 100:+.1f} % | {(row['pair_ratio'] - 1) * 100:+.1f} % |")
+    lines += ["", f"Largest cost: **{(worst - 1) * 100:+.1f} %** "
+                  f"{_ok(worst - 1, TARGETS['tagging'])}.", "", TAG_END]
+    return "\n".join(lines)
+
+
+def write_tagging(block: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    if TAG_BEGIN in text:
+        head, rest = text.split(TAG_BEGIN, 1)
+        text = head + block + rest.split(TAG_END, 1)[1]
+    else:  # first time: right after the measured block
+        head, rest = text.split(END, 1)
+        text = head + END + "\n\n" + block + rest
+    DOC.write_text(text, encoding="utf-8")
+
+
 def _ok(value: float, target: float, lower_is_better: bool = True) -> str:
     good = value <= target if lower_is_better else value >= target
     return "✓" if good else "✗"
@@ -465,7 +527,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
     parser.add_argument("--no-write", action="store_true", help="print the report instead of writing the doc")
     parser.add_argument("--report-only", action="store_true", help="rewrite the doc from out/bench.json")
+    parser.add_argument("--tagging-only", action="store_true",
+                        help="measure only the cost of tagging and rewrite only its section")
+    parser.add_argument("--pairs", type=int, default=31, help="pairs of builds per issue for the tagging cost")
     args = parser.parse_args()
+    if args.tagging_only:
+        with tempfile.TemporaryDirectory(prefix="briefing-bench-") as name:
+            block = tagging_report(bench_tagging(samples(), 7 if args.quick else args.pairs, Path(name)))
+        if args.no_write:
+            print(block)
+        else:
+            write_tagging(block)
+            print(block)
+        return
     if args.report_only:
         write_doc(report(json.loads((ROOT / "out" / "bench.json").read_text(encoding="utf-8"))))
         return
@@ -495,13 +569,16 @@ def main() -> None:
         results["phases"] = step("phases", bench_phases, issues[0], 3 if args.quick else 5, tmp)
         results["profile"] = step("profile", bench_profile, issues[0])
         results["levers"] = step("levers", bench_levers, issues[0], 3 if args.quick else 5, tmp)
+        results["tagging"] = step("tagging cost", bench_tagging, issues, 7 if args.quick else args.pairs, tmp)
     block = report(results)
     (ROOT / "out").mkdir(exist_ok=True)
     (ROOT / "out" / "bench.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     if args.no_write:
         print(block)
+        print(tagging_report(results["tagging"]))
     else:
         write_doc(block)
+        write_tagging(tagging_report(results["tagging"]))
         print(f"bench: wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -166,7 +166,33 @@ class Tagger:
                 code += ["EMC", self.bdc(canvas, self._opened(node))]
                 self.open_node = node
         elif kind == "close":
+            if label is not None:
+                self.pending.pop(id(label), None)
             code.append("EMC")
+        elif kind == "lopen":  # first line of a piece whose text is all its block's
+            para, starts, text, lead = label
+            span = self.pending.get(id(para))
+            if span is not None:
+                span.actual.append(text)
+            elif starts:
+                span = self.pending[id(para)] = self.word_span(para)
+                span.actual.append(" " + text if lead else text)
+            code.append(self.bdc(canvas, span if span is not None else self.element(para)))
+            self.open_node = None if span is not None else para
+        elif kind == "lspan":
+            para, text = label
+            span = self.pending[id(para)] = self.word_span(para)
+            span.actual.append(text)
+            code += ["EMC", self.bdc(canvas, span)]
+            self.open_node = None
+        elif kind == "lmore":
+            span = self.pending.get(id(label[0]))
+            if span is not None:
+                span.actual.append(label[1])
+        elif kind == "lend":  # the chain of broken lines ends with this line
+            if self.pending.pop(id(label), None) is not None:
+                code += ["EMC", self.bdc(canvas, self.element(label))]
+                self.open_node = label
 
     def _opened(self, node: Node) -> Element:
         """The element of a node whose text starts here; links are noted for their annotations."""
@@ -205,7 +231,6 @@ class Tagger:
         doc = canvas._doc
         pages = doc.Pages.pages
         page_ref = {i + 1: doc.Reference(p) for i, p in enumerate(pages)}
-        self._unmix(self.root)
         elements = self._in_order(self.root)
         for i, el in enumerate(elements):
             el.name = f"SE{i}"
@@ -214,60 +239,26 @@ class Tagger:
             p.StructParents = i
             if p.Annots:
                 p.Tabs = PDFName("S")
-        nums: list = ["<< /Nums ["]
-        for page in range(1, len(pages) + 1):
-            nums.append(f" {page - 1} [")
-            for el in self.page_mcids.get(page, []):
-                nums += [PDFObjectReference(el.name), " "]
-            nums.append("]")
+        entries: list[tuple[int, list[Element] | Element]] = [
+            (page - 1, self.page_mcids.get(page, [])) for page in range(1, len(pages) + 1)]
         key = len(pages)
         for page, name, el in self.annotations:
-            nums += [f" {key} ", PDFObjectReference(el.name)]
+            entries.append((key, el))
             _amend_annotation(doc.idToObject[name], key, _contents(el))
             key += 1
-        nums.append("] >>")
         page_names = {n: ref.name for n, ref in page_ref.items()}
         for el in elements:
             doc.Reference(_Element(el, page_names), el.name)
         root = PDFDictionary({
             "Type": PDFName("StructTreeRoot"),
             "K": PDFArray([PDFObjectReference(elements[0].name)]),
-            "ParentTree": doc.Reference(_Raw(nums)),
+            "ParentTree": doc.Reference(_ParentTree(entries)),
             "ParentTreeNextKey": key,
             "RoleMap": PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()}),
         })
         cat = doc.Catalog
         cat.StructTreeRoot = doc.Reference(root, "StructTreeRoot")
         cat.MarkInfo = PDFDictionary({"Marked": "true"})
-
-    def _unmix(self, el: Element) -> None:
-        """Give an element that holds both content and child elements (a paragraph with a
-        link) plain Spans around its own content pieces that follow a child element, so its
-        content reads in order even for checkers that take an element's own content before
-        its kids' (outloud's reading-order rule)."""
-        kids = el.kids
-        mixed = any(isinstance(k, Element) for k in kids) and any(
-            not isinstance(k, Element) and k[0] == "mcid" for k in kids)
-        if mixed:
-            out: list = []
-            seen_element = False
-            for kid in kids:
-                if isinstance(kid, Element) or kid[0] != "mcid" or not seen_element:
-                    # (pieces before the first child element already read first)
-                    seen_element = seen_element or isinstance(kid, Element)
-                    out.append(kid)
-                    continue
-                if not (out and isinstance(out[-1], Element) and out[-1].node is None
-                        and out[-1].actual is None and out[-1].type == "Span" and out[-1].attached):
-                    span = Element(None, "Span", el)
-                    span.attached = True  # marks a content span made here
-                    out.append(span)
-                out[-1].kids.append(kid)
-                self.page_mcids[kid[1]][kid[2]] = out[-1]
-            el.kids = out
-        for kid in el.kids:
-            if isinstance(kid, Element):
-                self._unmix(kid)
 
     def _in_order(self, root: Element) -> list[Element]:
         """Every element, depth first. (Elements are made only when something is drawn for
@@ -297,22 +288,25 @@ class _Element(PDFObject):
     def format(self, document) -> bytes:
         el, pages = self.el, self.pages
         num = document.idToObjectNumberAndVersion
-        ref = lambda name: "%s %s R" % num[name]  # noqa: E731
         parent = el.parent.name if el.parent is not None else "StructTreeRoot"
-        home = next((k[1] for k in el.kids if not isinstance(k, Element)), None)
-        out = [f"<< /Type /StructElem /S /{el.type} /P {ref(parent)}"]
-        if home is not None:
-            out.append(f" /Pg {ref(pages[home])}")
-        out.append(" /K [")
+        home = None
+        kids = []
         for kid in el.kids:
-            if isinstance(kid, Element):
-                out.append(ref(kid.name) + " ")
+            if kid.__class__ is Element:
+                kids.append("%d %d R " % num[kid.name])
             elif kid[0] == "mcid":
-                out.append(f"{kid[2]} " if kid[1] == home else
-                           f"<< /Type /MCR /Pg {ref(pages[kid[1]])} /MCID {kid[2]} >> ")
+                if home is None:
+                    home = kid[1]
+                kids.append(f"{kid[2]} " if kid[1] == home else
+                            "<< /Type /MCR /Pg %d %d R /MCID %d >> " % (*num[pages[kid[1]]], kid[2]))
             else:
-                out.append(f"<< /Type /OBJR /Pg {ref(pages[kid[1]])} /Obj {ref(kid[2])} >> ")
-        out.append("]")
+                if home is None:
+                    home = kid[1]
+                kids.append("<< /Type /OBJR /Pg %d %d R /Obj %d %d R >> " % (*num[pages[kid[1]]], *num[kid[2]]))
+        out = ["<< /S /%s /P %d %d R" % (el.type, *num[parent])]  # (/Type /StructElem is optional)
+        if home is not None:
+            out.append(" /Pg %d %d R" % num[pages[home]])
+        out += [" /K [", *kids, "]"]
         node = el.node
         strings = []
         if node is not None:
@@ -325,7 +319,7 @@ class _Element(PDFObject):
         if el.actual is not None:
             actual = "".join(el.actual)
             strings.append(("ActualText", actual))
-            lang = script_lang(actual)
+            lang = None if actual.isascii() else script_lang(actual)
             if lang:
                 strings.append(("Lang", lang))
         for key, value in strings:
@@ -335,22 +329,22 @@ class _Element(PDFObject):
         return "".join(out).encode("latin-1")
 
 
-class _Raw(PDFObject):
-    """A PDF object written from ready-made parts: text, references and strings (the ParentTree)."""
+class _ParentTree(PDFObject):
+    """The ParentTree number tree (one flat /Nums array): per page the elements of its MCIDs,
+    per annotation its Link element."""
 
-    def __init__(self, parts: list) -> None:
-        self.parts = parts
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
 
     def format(self, document) -> bytes:
-        numbers = document.idToObjectNumberAndVersion
-        out = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-            elif isinstance(part, PDFObjectReference):
-                out.append("%s %s R" % numbers[part.name])
+        num = document.idToObjectNumberAndVersion
+        out = ["<< /Nums ["]
+        for key, value in self.entries:
+            if value.__class__ is Element:
+                out.append(" %d %d %d R" % (key, *num[value.name]))
             else:
-                out.append(part.format(document).decode("latin-1"))
+                out.append(" %d [%s]" % (key, " ".join("%d %d R" % num[el.name] for el in value)))
+        out.append(" ] >>")
         return "".join(out).encode("latin-1")
 
 
@@ -531,28 +525,43 @@ def add_pdfa(canvas: "Canvas", lang: str, epoch: int, standard: str) -> None:
     cat.OutputIntents = PDFArray([doc.Reference(intent)])
 
 
+def _tagged(node: Node) -> bool:
+    """Whether an inline node is a structure element of its own: a link, or a span that
+    says something (its language). A span that only styles (a run-in label, a date) is
+    its parent's text."""
+    return node.type != "Span" or node.lang is not None
+
+
 def leaf_owners(node: Node) -> list[tuple[str, Node]]:
-    """(text, innermost node) for every text leaf of a block, in order (line breaks skipped)."""
+    """(text, innermost tagged node) for every text leaf of a block, in order (line breaks
+    skipped)."""
     out: list[tuple[str, Node]] = []
 
-    def walk(n: Node) -> None:
+    def walk(n: Node, owner: Node) -> None:
         for kid in n.kids:
             if isinstance(kid, Text):
                 if kid.text != "\n":
-                    out.append((kid.text, n))
+                    out.append((kid.text, owner))
             else:
-                walk(kid)
+                walk(kid, kid if _tagged(kid) else owner)
 
-    walk(node)
+    walk(node, node)
     return out
 
 
 # --------------------------------------------------------------------------- paragraphs
 
-from reportlab.lib.abag import ABag  # noqa: E402  (kept next to its only use)
-
 from . import linebreak as lb  # noqa: E402
 from .kpparagraph import KPParagraph  # noqa: E402
+
+
+class _Callback:
+    """What ReportLab's paragraph code reads of a callback fragment (``<onDraw>``)."""
+
+    __slots__ = ("kind", "name", "label")
+
+    def __init__(self, kind: str, label) -> None:
+        self.kind, self.name, self.label = kind, CALLBACK, label
 
 
 class _Mark:
@@ -561,7 +570,7 @@ class _Mark:
     __slots__ = ("cbDefn",)
 
     def __init__(self, kind: str, label) -> None:
-        self.cbDefn = ABag(kind=kind, name=CALLBACK, label=label)
+        self.cbDefn = _Callback(kind, label)
 
 
 _SPACES = re.compile(r"\s+")
@@ -629,6 +638,21 @@ def assign_nodes(frags: list, block: Node) -> list:
     return out
 
 
+def _cut(runs: list, at: int) -> tuple[list, list]:
+    """Runs split ``at`` characters in (a run that straddles the point is cut in two)."""
+    if at <= 0:
+        return [], runs
+    pos = 0
+    for i, (f, t) in enumerate(runs):
+        if pos + len(t) >= at and t:
+            k = at - pos
+            if k == len(t):
+                return runs[:i + 1], runs[i + 1:]
+            return runs[:i] + [(f, t[:k])], [(f, t[k:])] + runs[i + 1:]
+        pos += len(t)
+    return runs, []
+
+
 class TaggedParagraph(KPParagraph):
     """A :class:`KPParagraph` that knows its node and tags what it draws.
 
@@ -643,9 +667,23 @@ class TaggedParagraph(KPParagraph):
     def __init__(self, text, style=None, node: Node | None = None, **kwargs) -> None:
         super().__init__(text, style, **kwargs)
         self.node = node
+        #: All text belongs to the block itself (no link, language span): see drawOn.
+        self._tag_plain = False
         if node is not None:
             self.frags = assign_nodes(self.frags, node)
+            self._tag_plain = all(getattr(f, "node", node) is node for f in self.frags)
         self._tagger: Tagger | None = None
+
+    def _plain_piece(self, tagger: Tagger) -> bool:
+        """Whether this piece is one stretch of its node: no inline nodes, no word broken at a
+        line end, none carried over from the piece before. Then one marked-content sequence
+        around the whole text object does, without marks in the lines (the common case)."""
+        br = self.__dict__.get("_kp_breaks")
+        if br is None:
+            return False
+        items = br.items
+        self._tag_broken = broken = [self._broken(items, ln) for ln in br.lines]
+        return self._tag_plain and id(self.node) not in tagger.pending and not any(broken)
 
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = tagger_of(canvas) if self.node is not None else None
@@ -654,19 +692,38 @@ class TaggedParagraph(KPParagraph):
             return super().drawOn(canvas, x, y, _sW)
         count = canvas._annotationCount
         tagger.links_drawn = []
-        super().drawOn(canvas, x, y, _sW)
+        if self._plain_piece(tagger):
+            self._tagger = None
+            tagger.begin(canvas, self.node)
+            super().drawOn(canvas, x, y, _sW)
+            tagger.end(canvas)
+        else:
+            super().drawOn(canvas, x, y, _sW)
         self._tagger = None
         for name in tagger.annotations_since(canvas, count):
             tagger.add_annotation(canvas, name, tagger.link_for(canvas._doc.idToObject[name], self.node))
 
     def _line_runs(self, items, ln):
-        merged, *sums = super()._line_runs(items, ln)
+        result = super()._line_runs(items, ln)
         if self._tagger is None:
-            return (merged, *sums)
+            return result
         li = self._tag_line
-        self._tag_line += 1
+        self._tag_line = li + 1
         lines = self._kp_breaks.lines
-        return (self._marked_runs(merged, items, lines, li), *sums)
+        broken = self._tag_broken
+        if broken is None:
+            broken = self._tag_broken = [self._broken(items, line) for line in lines]
+        if self._tag_plain:
+            return (self._chain_runs(result[0], lines, li), *result[1:])
+        if 0 < li < len(lines) - 1 and broken[li] is None and broken[li - 1] is None:
+            # The common line: marks only where the node changes (usually none).
+            cur, para = self._tag_cur, self.node
+            for f, t in result[0]:
+                if t and (getattr(f, "node", None) or para) is not cur:
+                    break
+            else:
+                return result
+        return (self._marked_runs(result[0], items, lines, li), *result[1:])
 
     @staticmethod
     def _broken(items, ln) -> str | None:
@@ -681,10 +738,49 @@ class TaggedParagraph(KPParagraph):
             return "word"
         return None
 
+    def _chain_runs(self, runs, lines, li) -> list:
+        """Marks for a piece whose text is all its block's: lines joined by broken words form
+        one Span whose /ActualText is their text without the inserted hyphens. The marks sit
+        at line starts and ends only, so no run is cut (cheaper than word-exact spans)."""
+        broken = self._tag_broken
+        para = self.node
+        here = broken[li]
+        after = li > 0 and broken[li - 1] is not None
+        first, last = li == 0, li == len(lines) - 1
+        if not (first or last or here or after):
+            return runs
+        text = None
+        if here is not None or after or first:
+            text = "".join(t for _, t in runs)
+            if here == "hyphen":
+                text = text[:-1]
+            elif here is None and not (last and not getattr(self, "_JustifyLast", False)):
+                text += " "  # the line ends at a word space: a chain ending here reads it
+        out: list = []
+        if first:  # (a chain starting on a continued piece's first line follows a word space)
+            out.append((_Mark("lopen", (para, here is not None, text, self._kp_cont)), ""))
+        elif here is not None and not after:
+            out.append((_Mark("lspan", (para, " " + text)), ""))  # after the previous line's space
+        elif after:
+            out.append((_Mark("lmore", (para, text)), ""))
+        out += runs
+        self._tag_cur = para
+        if last:  # (a chain that ends here ends with the piece)
+            out.append((_Mark("close", None if here is not None else para), ""))
+        elif here is None and (after or first):
+            out.append((_Mark("lend", para), ""))
+        return out
+
     def _switch_runs(self, runs, para: Node, first: bool, last: bool) -> list:
         """A line without a broken word: open the piece on the first line, switch where
         the node changes, close on the last line."""
         cur = None if first else self._tag_cur
+        if not (first or last):
+            for f, t in runs:
+                if t and (getattr(f, "node", None) or para) is not cur:
+                    break
+            else:
+                return runs  # one node all along: nothing to mark
         out: list = []
         for f, t in runs:
             if t:
@@ -705,55 +801,51 @@ class TaggedParagraph(KPParagraph):
         return out
 
     def _marked_runs(self, runs, items, lines, li):
+        """The line's runs with the marks that switch marked content (see the class doc)."""
         para = self.node
         if self._tag_broken is None:
             self._tag_broken = [self._broken(items, ln) for ln in lines]
         broken = self._tag_broken[li]
-        hyph = broken is not None
-        after_hyph = (li == 0 and self._kp_cont) or (li > 0 and self._tag_broken[li - 1] is not None)
-        last = li == len(lines) - 1
-        if not (hyph or after_hyph):  # most lines: marks only where the node changes
-            return self._switch_runs(runs, para, li == 0, last)
+        after = (li == 0 and self._kp_cont) or (li > 0 and self._tag_broken[li - 1] is not None)
+        first, last = li == 0, li == len(lines) - 1
+        if broken is None and not after:  # most lines: marks only where the node changes
+            return self._switch_runs(runs, para, first, last)
+        if all((getattr(f, "node", None) or para) is para for f, t in runs if t):
+            return self._chain_runs(runs, lines, li)  # the block's own text only: whole lines
         text = "".join(t for _, t in runs)
-        first_space = text.find(" ") if " " in text else len(text)
         body = text[:-1] if broken == "hyphen" else text
-        word_start = body.rfind(" ") + 1 if hyph else -1
-        out: list = []
         node_of = lambda f: getattr(f, "node", None) or para  # noqa: E731
-        cur = None
-        if li == 0:
-            first = next((f for f, t in runs if t), None)
-            cur = node_of(first) if first is not None else para
+        out: list = []
+        cur = None if first else self._tag_cur
+        if first:
+            lead = next((f for f, t in runs if t), None)
+            cur = node_of(lead) if lead is not None else para
             out.append((_Mark("open", (para, cur)), ""))
-        else:
-            cur = self._tag_cur
-        in_word = False
-        if after_hyph and hyph and " " not in body:  # one long word broken twice
+        if after and broken is not None and " " not in body:  # one long word broken twice
             out.append((_Mark("word_more", (para, body)), ""))
-            after_hyph, in_word = False, True
-        cuts = {c for c in (first_space if after_hyph else -1, word_start) if 0 < c < len(text)}
-        pos = 0
-        for f, t in runs:
-            if not t:
+            out += runs
+        else:
+            # head: the rest of a word broken on the line before; tail: a word broken here
+            head_end = (text.find(" ") if " " in text else len(text)) if after else 0
+            tail_start = body.rfind(" ") + 1 if broken is not None else len(text)
+            head, rest = _cut(runs, head_end)
+            mid, tail = _cut(rest, tail_start - head_end)
+            out += head
+            if after:
+                lead = next((f for f, t in mid + tail if t), None)
+                cur = node_of(lead) if lead is not None else cur
+                out.append((_Mark("word_end", (para, text[:head_end], cur)), ""))
+            for f, t in mid:
+                if t:
+                    n = node_of(f)
+                    if n is not cur:
+                        out.append((_Mark("switch", n), ""))
+                        cur = n
                 out.append((f, t))
-                continue
-            n = node_of(f)
-            bounds = [0] + sorted(c - pos for c in cuts if pos < c < pos + len(t)) + [len(t)]
-            for a, b in zip(bounds, bounds[1:]):
-                at = pos + a
-                if after_hyph and at == first_space:
-                    out.append((_Mark("word_end", (para, text[:first_space], n)), ""))
-                    cur = n
-                if hyph and at == word_start and not in_word:
-                    out.append((_Mark("word", (para, n, body[word_start:])), ""))
-                    in_word = True
-                elif not in_word and not (after_hyph and at < first_space) and n is not cur:
-                    out.append((_Mark("switch", n), ""))
-                    cur = n
-                out.append((f, t[a:b]))
-            pos += len(t)
-        if after_hyph and first_space >= len(text):
-            out.append((_Mark("word_end", (para, text, cur)), ""))
+            if broken is not None:
+                lead = next((f for f, t in tail if t), None)
+                out.append((_Mark("word", (para, node_of(lead) if lead is not None else cur, body[tail_start:])), ""))
+                out += tail
         self._tag_cur = cur
         if last:
             out.append((_Mark("close", None), ""))
