@@ -48,7 +48,7 @@ _MONTHS = {
 _TITLES = {
     "de": r"Dr\.|Prof\.|Nr\.|Hr\.|Fr\.|St\.|Abs\.|Art\.|Bd\.|S\.|Kap\.|Abb\.|Tab\.|Ziff\.|Dipl\.-Ing\.|"
           r"Mag\.|Ing\.|No\.|Sen\.|Gen\.",
-    "en": r"Dr\.|Prof\.|No\.|Nos\.|Nr\.|Mr\.|Mrs\.|Ms\.|Mx\.|St\.|Sen\.|Rep\.|Gov\.|Gen\.|Col\.|Capt\.|"
+    "en": r"Dr\.?|Prof\.|No\.|Nos\.|Nr\.|Mrs?\.?|Ms\.?|Mx\.?|St\.|Sen\.|Rep\.|Gov\.|Gen\.|Col\.|Capt\.|"
           r"Lt\.|Sgt\.|Rev\.|Hon\.|Art\.|Sec\.|Ch\.|Fig\.|Vol\.|vol\.|pp\.|p\.|no\.|fig\.|ch\.|art\.",
 }
 
