@@ -189,9 +189,11 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
-    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
+    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang,
+                                                                exceptions=theme.hyphenation)
     if paragraph_factory is None:
-        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False)
+        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False,
+                                                  exceptions=theme.hyphenation)
     from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
@@ -210,16 +212,18 @@ def _no_hyphenation_settings():
     return KPSettings(hyphenate=False)
 
 
-def body_paragraph_factory(lang: str | None, hyphenate: bool = True) -> Callable:
+def body_paragraph_factory(lang: str | None, hyphenate: bool = True,
+                           exceptions: tuple[str, ...] = ()) -> Callable:
     """Whole-paragraph line breaking in ``lang``.
 
     ``hyphenate=False`` (headings, labels, lists): no ordinary hyphenation;
     only a word too long for the line breaks, at a dictionary point.
+    ``exceptions``: the house hyphenation list (``Theme.hyphenation``).
     """
     from .hyphenate import get_hyphenator
     from .kpparagraph import KPParagraph
 
-    hyphenator = get_hyphenator(lang) if lang else None
+    hyphenator = get_hyphenator(lang, exceptions) if lang else None
     settings = None if hyphenate else _no_hyphenation_settings()
 
     def make(markup: str, style, **kwargs) -> Flowable:
