@@ -146,6 +146,26 @@ def _slice_segs(segs, a: int, b: int):
     return out
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether a word ends a sentence (or a clause before a colon), so that
+    a capital on the next word is no sign of a name."""
+    return text.rstrip("\"'”’“»«)]*").endswith((".", "!", "?", ":", "…"))
+
+
+def _reluctant_points(text: str, pts):
+    """Drop dictionary points that leave fewer than 4 letters on a side:
+    a forced break in a long word must still read as two real fragments."""
+    total = sum(ch.isalpha() for ch in text)
+    out = []
+    for p, kind in pts:
+        if kind == HYPHEN:
+            before = sum(ch.isalpha() for ch in text[:p])
+            if before < 4 or total - before < 4:
+                continue
+        out.append((p, kind))
+    return out
+
+
 class _Tok:
     __slots__ = ("segs", "space", "tie")
 
@@ -230,6 +250,8 @@ class KPParagraph(Paragraph):
         st = self.settings
         raw = "".join(t for _, t in segs)
         text, pts = break_points(raw, self.hyphenator, allow_auto=bool(allow))
+        if allow == "reluctant":   # a forced break keeps 4+ letters on each side
+            pts = _reluctant_points(text, pts)
         hyphen_cost = st.hyphen_penalty if allow is True else st.reluctant_hyphen_penalty
         if text != raw:   # soft hyphens removed
             segs = [(f, t.replace("\xad", "")) for f, t in segs]
@@ -270,13 +292,17 @@ class KPParagraph(Paragraph):
                                     False, False, None))
         return text, segs, entries
 
-    def _allow(self, hy_ok: bool, raw: str, bold: bool):
+    def _allow(self, hy_ok: bool, raw: str, bold: bool, sentence_start: bool = False):
         """Hyphenation for one word: True (ordinary), "reluctant" (only to avoid
-        cutting a very long word anywhere) or False."""
+        cutting a very long word anywhere) or False.  A house exception breaks
+        at its marks like an ordinary word, even when bold or a name; names
+        and foreign words (:meth:`Hyphenator.word_class`) only reluctantly."""
         if not hy_ok:
             return False
         st = self.settings
-        if st.hyphenate and (st.hyphenate_bold or not bold):
+        kind = self.hyphenator.word_class(raw, sentence_start)
+        if st.hyphenate and (kind == "exception"
+                             or (kind == "word" and (st.hyphenate_bold or not bold))):
             return True
         return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
@@ -296,16 +322,18 @@ class KPParagraph(Paragraph):
         toks = self._tokens()
         ntoks = len(toks)
         sstretch, sshrink = st.space_stretch, st.space_shrink
+        start = True    # sentence start: capitals there are not names
         for ti, tok in enumerate(toks):
             if tok == "BR":
                 while items and items[-1].is_glue:
                     items.pop()
                 items.extend(lb.forced_break())
+                start = True
                 continue
             segs = tok.segs
             if len(segs) == 1:
                 f, raw = segs[0]
-                allow = self._allow(hy_ok, raw, _is_bold(f))
+                allow = self._allow(hy_ok, raw, _is_bold(f), start)
                 key = (raw, f.fontName, f.fontSize, allow)
                 tpl = tcache.get(key)
                 if tpl is None:
@@ -324,7 +352,7 @@ class KPParagraph(Paragraph):
                                        auto=e[4]))
             else:
                 allow = self._allow(hy_ok, "".join(t for _, t in segs),
-                                    any(_is_bold(f) for f, t in segs if t))
+                                    any(_is_bold(f) for f, t in segs if t), start)
                 text, csegs, entries = self._template(segs, allow, expand, ls)
                 for e in entries:
                     if e[0] == "B":
@@ -336,6 +364,7 @@ class KPParagraph(Paragraph):
                         append(Box(width, piece, e[4], e[4], pcs))
                     else:
                         append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
+            start = _ends_sentence(text)
             if tok.space is not None and ti < ntoks - 1:
                 if tok.tie:
                     append(lb.tie())

@@ -189,10 +189,13 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
-    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
+    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang,
+                                                                exceptions=theme.hyphenation)
     if paragraph_factory is None:
-        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False)
-        ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True)
+        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False,
+                                                  exceptions=theme.hyphenation)
+        ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True,
+                                             exceptions=theme.hyphenation)
     from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
@@ -211,18 +214,20 @@ def _no_hyphenation_settings(display: bool = False):
     return KPSettings(hyphenate=False, display=display)
 
 
-def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bool = False) -> Callable:
+def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bool = False,
+                           exceptions: tuple[str, ...] = ()) -> Callable:
     """Whole-paragraph line breaking in ``lang``.
 
     ``hyphenate=False`` (labels, lists): no ordinary hyphenation; only a word
     too long for the line breaks, at a dictionary point. ``display=True``
     (headings, item titles, contents entries) also breaks only at spaces and
-    balances the lines.
+    balances the lines. ``exceptions``: the house hyphenation list
+    (``Theme.hyphenation``).
     """
     from .hyphenate import get_hyphenator
     from .kpparagraph import KPParagraph
 
-    hyphenator = get_hyphenator(lang) if lang else None
+    hyphenator = get_hyphenator(lang, exceptions) if lang else None
     settings = None if hyphenate and not display else _no_hyphenation_settings(display)
 
     def make(markup: str, style, **kwargs) -> Flowable:

@@ -220,3 +220,59 @@ def test_line_break_tag():
     p.wrap(FRAME_W, 1e6)
     assert len(p._kp_breaks.lines) == 2
     assert p._kp_breaks.lines[0].forced
+
+
+# --------------------------------------------------------------------------- who may be hyphenated
+
+
+def hyphen_points(markup, hyphenator, **settings):
+    """``{text before the point: cost}`` for every added-hyphen break of a paragraph."""
+    from briefing_pdf.kpparagraph import KPSettings
+
+    p = KPParagraph(markup, style(), hyphenator=hyphenator,
+                    settings=KPSettings(**settings) if settings else None)
+    out, text = {}, ""
+    for it in p._items(True):
+        if it.is_box:
+            text += "".join(t for _, t in it.payload)
+        elif it.is_glue:
+            text += " "
+        elif it.auto:
+            out[text.split(" ")[-1]] = it.cost
+    return out
+
+
+def test_english_names_hyphenate_only_reluctantly():
+    en = get_hyphenator("en")
+    pts = hyphen_points("Officials from Indonesia met. Indonesia discussed responsibilities "
+                        "with Philippines officials.", en)
+    assert pts.get("respon") == 100.0                   # an ordinary word
+    # "Indonesia" mid-sentence: a name (9 letters < 14: not at all);
+    # at the start of a sentence: an ordinary word
+    assert [k for k in pts if k.startswith("In")] == ["In", "Indone"]
+    assert not [k for k in pts if k.startswith("Phil")]
+
+
+def test_foreign_words_break_only_reluctantly_and_keep_four_letters():
+    de = get_hyphenator("de")
+    pts = hyphen_points("Die Kommissarin Dubravka Šuicaabcdefghijklmnopq sprach mit "
+                        "Gewerkschaftsvertretern.", de)
+    foreign = {k: v for k, v in pts.items() if k.startswith("Šui")}
+    assert foreign and set(foreign.values()) == {5000.0}        # reluctant cost
+    assert all(len(k) >= 4 for k in foreign) and "Šui" not in foreign
+    assert pts["Ge"] == 100.0 and pts["Du"] == 100.0            # German capitals: ordinary
+
+
+def test_reluctant_breaks_keep_four_letters_on_each_side():
+    de = get_hyphenator("de")
+    word = "Arbeitsmarktstatistiken"          # Ar-beits-markt-sta-tis-ti-ken
+    assert de.positions(word)[0] == 2 and len(word) - de.positions(word)[-1] == 3
+    pts = hyphen_points(word, de, hyphenate=False)
+    assert pts and all(len(k) >= 4 and len(word) - len(k) >= 4 for k in pts), pts
+    assert set(hyphen_points(word, de)) > set(pts)          # body text keeps all points
+
+
+def test_house_exception_in_bold_and_in_headings():
+    h = get_hyphenator("de", ("Deep-Seek",))
+    assert hyphen_points("Wir sagen <b>DeepSeek</b> hier.", h) == {"Deep": 100.0}
+    assert hyphen_points("Wir nennen DeepSeek hier.", h, hyphenate=False) == {}   # 8 letters fit
