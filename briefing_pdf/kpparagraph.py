@@ -427,17 +427,22 @@ class KPParagraph(Paragraph):
         narrowest measure that still gives the same number of lines, so no
         line of one or two short words sits above long ones.
         """
-        spaces_only = [it for it in items if not (it.is_penalty and -lb.INF < it.cost < lb.INF)]
         narrow = min(w0, w1)
-        widest = run = 0.0  # the widest stretch of material with no break in it
-        for it in spaces_only:
-            if it.is_box:
+        # Words (material between glues) and whether each is wider than the line.
+        word_of, widths, word, run = [], [], 0, 0.0
+        for it in items:
+            if it.is_glue:
+                widths.append(run)
+                word, run = word + 1, 0.0
+            elif it.is_box:
                 run += it.width
-                widest = max(widest, run)
-            elif it.is_glue:
-                run = 0.0
-        if widest > narrow + 1e-6:
-            return lb.break_lines(items, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
+            word_of.append(word)
+        widths.append(run)
+        # Inside a word that fits, only the spaces may break; inside a word wider
+        # than the line its own points (hyphenation, slashes, CJK) are offered.
+        spaces_only = [it for it, w in zip(items, word_of)
+                       if not (it.is_penalty and -lb.INF < it.cost < lb.INF and widths[w] <= narrow + 1e-6)]
+        widest = max((w for w in widths if w <= narrow + 1e-6), default=0.0)
         best = lb.break_lines(spaces_only, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
         count = len(best.lines)
         if count < 2 or best.pass_used > 3:
