@@ -22,6 +22,7 @@ from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
 
 from .brand import Theme, short_date
 from .flowables import Bulleted, Callout, ContentsEntry, KeepWithLines, Marker, PageRegistry, SectionBand
+from .kerning import kerned_width
 from .model import Article, Issue, Source, Topic
 from .text import attr, font_runs, paragraphs, plain_markup, to_markup
 
@@ -263,7 +264,7 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
                   f"{ctx.link(metrix.source.url, ctx.plain(metrix.source.title, 'heading'))})")
         text.append(ctx.unhyphenated(source, st.metrix_source))
     value_font = theme.fonts.name("heading_bold")
-    natural = stringWidth(metrix.value, value_font, 1)
+    natural = kerned_width(metrix.value, value_font, 1)
     band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
     if natural * theme.design.metrix_size <= width * 0.38:
         value_w = natural * theme.design.metrix_size + 12
