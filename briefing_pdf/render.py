@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .brand import Theme, long_date, masthead_date
-from .flowables import PageRegistry, draw_runs
+from .flowables import PageRegistry, draw_runs, runs_width
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
 from .text import font_runs
@@ -74,9 +74,8 @@ class _Page:
               tracking: float = 0, align: str = "left") -> None:
         fonts = self.theme.fonts
         runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(text, fonts, face)]
-        width = sum(canvas.stringWidth(chunk, font, size) + tracking * len(chunk) for font, chunk in runs)
         if align == "right":
-            x -= width
+            x -= runs_width(runs, size, tracking)
         draw_runs(canvas, x, y, runs, size, tracking)
 
     def masthead(self, canvas, doc) -> None:

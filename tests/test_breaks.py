@@ -127,7 +127,9 @@ def test_tied_text_keeps_its_characters_and_spacing(tmp_path):
     ends = [round(ln.x1, 1) for ln in body]
     edge = max(set(ends), key=ends.count)  # the column's right edge: where justified lines end
     assert ends.count(edge) > len(ends) / 2
-    assert all(ln.x1 <= edge + 0.5 for ln in body), "no line runs past the column edge"
+    # Only punctuation may hang into the margin (protrusion), by less than its own width.
+    assert all(ln.x1 <= edge + 0.5 for ln in body if ln.text[-1].isalnum()), "no line runs past the column edge"
+    assert all(ln.chars[-1]["x0"] <= edge + 0.5 for ln in body)
 
 
 def test_a_tied_unit_wider_than_the_column_is_untied_not_overfull(tmp_path):
