@@ -75,10 +75,8 @@ def make_styles(theme: Theme) -> Styles:
                                         textColor=c.primary),
         contents_article=ParagraphStyle("contents_article", fontName=sans, fontSize=9, leading=11.5,
                                         textColor=c.text, leftIndent=4 * mm, firstLineIndent=0),
-        # Callout size, not body size: the METRIX text spans the gutter, and as
-        # body text it would read as one very long line of the columns around it.
         metrix_text=ParagraphStyle("metrix_text", parent=body, alignment=TA_LEFT, spaceBefore=0,
-                                   fontSize=d.callout_size, leading=d.callout_leading, hyphenationLang=hyph),
+                                   hyphenationLang=hyph),
         metrix_source=ParagraphStyle("metrix_source", spaceBefore=3, **{**small, "textColor": c.muted}),
         imprint_heading=ParagraphStyle("imprint_heading", fontName=sans_bold, fontSize=7.5, leading=10,
                                        textColor=c.primary, spaceBefore=8, spaceAfter=2),
