@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import BriefingError, Problem
+from .standards import DEFAULT_STANDARD
 
 ISSUE_SUFFIXES = (".yaml", ".yml", ".json")
 _LANGUAGE_RE = re.compile(r'(?:^|[{,])\s*"?language"?\s*:\s*["\']?([A-Za-z_-]+)', re.M)
@@ -78,13 +79,13 @@ class Result:
 
 
 def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: int | None = None,
-              debug: bool = False) -> Result:
+              debug: bool = False, standard: str = DEFAULT_STANDARD) -> Result:
     """Build one issue and report the outcome (never raises for content problems)."""
     from .pipeline import build
 
     start = time.perf_counter()
     try:
-        result = build(source, output, brand)
+        result = build(source, output, brand, standard)
         previews = []
         if png_dpi:
             from .preview import write_previews
@@ -156,7 +157,7 @@ def _pool(workers: int, langs: set[str], png: bool) -> ProcessPoolExecutor:
 
 def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
                png_dpi: int | None = None, on_done: Callable[[Result], None] | None = None,
-               debug: bool = False) -> list[Result]:
+               debug: bool = False, standard: str = DEFAULT_STANDARD) -> list[Result]:
     """Build (source, output) pairs with ``workers`` processes; results in input order.
 
     ``on_done`` is called in the parent as each issue finishes (completion
@@ -167,13 +168,14 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
     results: dict[int, Result] = {}
     if workers <= 1 or len(jobs) <= 1:
         for i, (src, out) in enumerate(jobs):
-            results[i] = build_one(src, out, brand, png_dpi, debug)
+            results[i] = build_one(src, out, brand, png_dpi, debug, standard)
             if on_done:
                 on_done(results[i])
     else:
         langs = languages(src for src, _ in jobs)
         with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
-            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug): i for i, (src, out) in enumerate(jobs)}
+            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug, standard): i
+                       for i, (src, out) in enumerate(jobs)}
             for future in as_completed(futures):
                 i = futures[future]
                 try:

@@ -28,6 +28,7 @@ Examples:
   briefing-pdf validate issues/*.yaml                          # check without building
   briefing-pdf schema > issue.schema.json                      # for the YAML language server
   briefing-pdf watch issues/x.yaml                             # rebuild on every save
+  briefing-pdf build issues/x.yaml --pdf-standard a-2b         # PDF/A-2b only (default: PDF/UA-1 + PDF/A-2a)
 """
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -103,11 +104,17 @@ def build(
     shard: Optional[str] = typer.Option(None, "--shard", help="Build only shard K of N (K/N), for CI matrices."),
     png: bool = typer.Option(False, "--png", help="Also write page PNGs and a contact sheet."),
     dpi: int = typer.Option(70, "--dpi", help="Resolution of --png previews."),
+    pdf_standard: str = typer.Option(
+        "ua-1+a-2a", "--pdf-standard",
+        help="ua-1+a-2a (default: tagged, accessible and archival), a-2b (archival, untagged) "
+             "or none (plain PDF, for speed comparisons only)."),
 ) -> None:
     """Build PDFs from issue files; a folder builds every issue in it."""
     from .batch import default_jobs, is_brand_file, parse_shard, select_shard
+    from .standards import check_standard
 
     try:
+        check_standard(pdf_standard)
         if brand is not None and not brand.is_file():
             raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
         files = [f for f in _expand(paths) if not is_brand_file(f)]  # `build issues/*.yaml` skips brands
@@ -124,7 +131,7 @@ def build(
         raise typer.Exit(0)
     workers = jobs if jobs > 0 else default_jobs()
     start = time.perf_counter()
-    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many)
+    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many, pdf_standard)
     failed = [r for r in results if not r.ok]
     if many:
         _summary(results, time.perf_counter() - start)
@@ -132,7 +139,7 @@ def build(
     raise typer.Exit(2 if usage_only else 1 if failed else 0)
 
 
-def _run(jobs, brand, workers, dpi, many):
+def _run(jobs, brand, workers, dpi, many, standard):
     from .batch import build_many
 
     def done(result) -> None:
@@ -158,8 +165,8 @@ def _run(jobs, brand, workers, dpi, many):
                 done(result)
                 progress.refresh()
 
-            return build_many(jobs, brand, workers, dpi, on_done=tick, debug=state["debug"])
-    return build_many(jobs, brand, workers, dpi, on_done=done, debug=state["debug"])
+            return build_many(jobs, brand, workers, dpi, on_done=tick, debug=state["debug"], standard=standard)
+    return build_many(jobs, brand, workers, dpi, on_done=done, debug=state["debug"], standard=standard)
 
 
 def _summary(results, seconds: float) -> None:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.flowables import Spacer
+from reportlab.platypus.flowables import HRFlowable, Spacer
+
+from .tagging import ARTIFACT_LAYOUT, artifact, marked, tagger_of
 
 from .kerning import draw_string, kerned_width, text_out
 
@@ -100,8 +102,9 @@ class SectionBand(Flowable):
 
     def __init__(self, label: str, font: str, size: float, color: str, padding: float,
                  tracking: float, space_before: float = 0, space_after: float = 6,
-                 marker: Marker | None = None, fallback=None) -> None:
+                 marker: Marker | None = None, fallback=None, node=None) -> None:
         super().__init__()
+        self.node = node  # the heading the band shows (tagged); the band itself is furniture
         self.label, self.font, self.size = label, font, size
         self.color, self.padding, self.tracking = color, padding, tracking
         self.spaceBefore, self.spaceAfter = space_before, space_after
@@ -123,11 +126,13 @@ class SectionBand(Flowable):
             c.restoreState()
         c.saveState()
         c.setFillColor(HexColor(self.color))
-        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        with artifact(c):
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
         c.setFillColor(HexColor("#FFFFFF"))
         runs = self.fallback(self.label) if self.fallback else [(None, self.label)]
-        draw_runs(c, self.padding * 1.5, self.padding + self.size * 0.22,
-                  [(font or self.font, chunk) for font, chunk in runs], self.size, self.tracking)
+        with marked(c, self.node):
+            draw_runs(c, self.padding * 1.5, self.padding + self.size * 0.22,
+                      [(font or self.font, chunk) for font, chunk in runs], self.size, self.tracking)
         c.restoreState()
 
 
@@ -257,8 +262,9 @@ class Bulleted(_ShallowCopy, Flowable):
             side = self.size
             self.canv.saveState()
             self.canv.setFillColor(HexColor(self.color))
-            self.canv.rect(style.bulletIndent, baseline + style.fontSize * 0.36 - side / 2, side, side,
-                           stroke=0, fill=1)
+            with artifact(self.canv):
+                self.canv.rect(style.bulletIndent, baseline + style.fontSize * 0.36 - side / 2, side, side,
+                               stroke=0, fill=1)
             self.canv.restoreState()
 
 
@@ -332,10 +338,11 @@ class Callout(_ShallowCopy, Flowable):
     def draw(self) -> None:
         c = self.canv
         c.saveState()
-        c.setFillColor(HexColor(self.tint))
-        c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        c.setFillColor(HexColor(self.rule_color))
-        c.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1)
+        with artifact(c):
+            c.setFillColor(HexColor(self.tint))
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            c.setFillColor(HexColor(self.rule_color))
+            c.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1)
         c.restoreState()
         inner = self._inner_width(self.width)
         y = self.height - self._pad_top()
@@ -353,8 +360,9 @@ class ContentsEntry(Flowable):
     """A contents line: text, dot leaders, right-aligned page number; all of it a link."""
 
     def __init__(self, paragraph: Paragraph, registry: PageRegistry, key: str, font: str, size: float,
-                 color: str, number_width: float, space_before: float = 3) -> None:
+                 color: str, number_width: float, space_before: float = 3, node=None) -> None:
         super().__init__()
+        self.node = node  # the TOCI: its Link holds the title (the paragraph) and the page number
         self.paragraph, self.registry, self.key = paragraph, registry, key
         registry.number_forms[key] = (font, size, color)
         self.font, self.size, self.color = font, size, color
@@ -396,11 +404,19 @@ class ContentsEntry(Flowable):
             # character spacing makes up for it, so the step stays exact
             leader.setCharSpace(step - dot - kerned_width("..", self.font, self.size) + 2 * dot)
             text_out(leader, "." * count)
-            c.drawText(leader)
+            with artifact(c):
+                c.drawText(leader)
         c.translate(self.width, baseline)
-        c.doForm(_form_name(self.key))
+        # The page number is part of the link's content (the whole entry is the link).
+        link = self.node.find(type="Link") if self.node is not None else None
+        with marked(c, link):
+            c.doForm(_form_name(self.key))
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1, thickness=0)
+        tagger = tagger_of(c)
+        if tagger is not None and self.node is not None:
+            link = tagger.element(self.node.find(type="Link"))
+            tagger.add_annotation(c, f"Annot.NUMBER{c._annotationCount}", link)
 
 
 class DisplayLine(Flowable):
@@ -417,8 +433,9 @@ class DisplayLine(Flowable):
     TOLERANCE = 0.5
 
     def __init__(self, runs: list[tuple[str, str]], size: float, color: str, leading: float | None = None,
-                 space_after: float = 0) -> None:
+                 space_after: float = 0, node=None) -> None:
         super().__init__()
+        self.node = node
         self.runs, self.size, self.color = runs, size, color
         self.leading_factor = (leading or size * 1.05) / size
         self.spaceAfter = space_after
@@ -437,9 +454,18 @@ class DisplayLine(Flowable):
         c.saveState()
         c.setFillColor(HexColor(self.color))
         # The baseline where a paragraph of this size and leading puts it.
-        draw_runs(c, 0, self.height - self.drawn_size, self.runs, self.drawn_size)
+        with marked(c, self.node):
+            draw_runs(c, 0, self.height - self.drawn_size, self.runs, self.drawn_size)
         c.restoreState()
 
 
 def spacer(height: float) -> Spacer:
     return Spacer(1, height)
+
+
+class Rule(HRFlowable):
+    """A horizontal rule; furniture in a tagged PDF."""
+
+    def draw(self):
+        with artifact(self.canv, ARTIFACT_LAYOUT):
+            super().draw()

@@ -18,13 +18,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
-from reportlab.platypus.flowables import BalancedColumns, HRFlowable, Spacer
+from reportlab.platypus.flowables import BalancedColumns, Spacer
 
-from .brand import Theme, short_date
-from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry,
+from .brand import Theme
+from .document import Node, Text
+from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry, Rule,
                         SectionBand, Stack)
-from .model import Article, Issue, Source, Topic
-from .text import attr, clean, font_runs, paragraphs, plain_markup, to_markup
+from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup, to_markup
 
 ParagraphFactory = Callable[..., Flowable]
 
@@ -92,12 +92,12 @@ class LayoutContext:
 
     theme: Theme
     styles: Styles
-    #: Justified body text (hyphenated in the issue's language).
-    paragraph: ParagraphFactory = Paragraph
+    #: Justified body text (hyphenated in the issue's language); called as (markup, style, node=…).
+    paragraph: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     #: Labels, lists, imprint: never hyphenated.
-    unhyphenated: ParagraphFactory = Paragraph
+    unhyphenated: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     #: Headings, item titles, contents entries: balanced lines broken at spaces.
-    display: ParagraphFactory = Paragraph
+    display: ParagraphFactory = lambda markup, style, node=None: Paragraph(markup, style)  # noqa: E731
     registry: PageRegistry = field(default_factory=PageRegistry)
 
     # -- small helpers -------------------------------------------------------------
@@ -114,21 +114,45 @@ class LayoutContext:
         return f'<a href="{attr(url)}" color="{self.theme.colors.primary}">{inner_markup}</a>'
 
     def run_in(self, label: str) -> str:
-        """A bold sans run-in label in the primary colour, followed by a space."""
+        """A bold sans run-in label in the primary colour (the space after it is the caller's)."""
         return (f'<font name="{self.theme.fonts.name("heading_bold")}" color="{self.theme.colors.primary}">'
-                f"{self.plain(label)}</font> ")
+                f"{self.plain(label)}</font>")
 
-    def band(self, label: str, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
+    def inline(self, node: Node, face: str = "regular") -> str:
+        """ReportLab markup for a block node's inline content (texts, links, spans)."""
+        theme, out = self.theme, []
+        for kid in node.kids:
+            if isinstance(kid, Text):
+                out.append("<br/>" if kid.text == "\n" else
+                           runs_markup([Run(kid.text, kid.bold, kid.italic)], theme.fonts, face))
+            elif kid.role == "run_in":
+                out.append(self.run_in(kid.plain_text()))
+            elif kid.role == "date":
+                out.append(f'<font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
+                           f'color="{theme.colors.muted}">{escape(kid.plain_text())}</font>')
+            elif kid.type == "Link" and kid.href and link_allowed(kid.href):
+                out.append(self.link(kid.href, self.inline(kid, face)))
+            else:
+                out.append(self.inline(kid, face))
+        return "".join(out)
+
+    def para(self, node: Node, style: ParagraphStyle, face: str = "regular", kind: str = "body") -> Flowable:
+        """The flowable of a block node (it knows its node, for tagging); ``kind`` is
+        "body" (hyphenated), "plain" (unhyphenated) or "display" (balanced, spaces only)."""
+        make = {"body": self.paragraph, "plain": self.unhyphenated, "display": self.display}[kind]
+        return make(self.inline(node, face), style, node=node)
+
+    def band(self, node: Node, marker: Marker | None = None, space_before: float = 0) -> SectionBand:
         d, f = self.theme.design, self.theme.fonts
-        return SectionBand(label, f.name("heading_bold"), d.band_size, self.theme.colors.primary,
+        return SectionBand(node.plain_text(), f.name("heading_bold"), d.band_size, self.theme.colors.primary,
                            d.band_padding, d.band_tracking, space_before=space_before, marker=marker,
-                           fallback=lambda s: list(font_runs(s, f, "heading_bold")))
+                           fallback=lambda s: list(font_runs(s, f, "heading_bold")), node=node)
 
-    def display_line(self, text: str, face: str, size: float, color: str) -> DisplayLine:
+    def display_line(self, node: Node, face: str, size: float, color: str) -> DisplayLine:
         """A line of display type that never wraps (the METRIX value)."""
         fonts = self.theme.fonts
-        runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(clean(text), fonts, face)]
-        return DisplayLine(runs, size, color)
+        runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(node.plain_text(), fonts, face)]
+        return DisplayLine(runs, size, color, node=node)
 
     def marker(self, key: str, title: str, level: int) -> Marker:
         return Marker(key, title, level, self.registry)
@@ -144,38 +168,31 @@ class ContentsItem:
     level: int  # 0 = section, 1 = article
 
 
-def contents_items(issue: Issue, theme: Theme) -> list[ContentsItem]:
-    """The contents (and outline) of an issue, in reading order."""
-    items = [ContentsItem("sec-top", theme.label("top_story"), 0),
-             ContentsItem("art-top", issue.top_story.toc_title or issue.top_story.title, 1)]
-    if issue.metrix:
-        items.append(ContentsItem("sec-metrix", theme.label("metrix"), 0))
-    if issue.topics:
-        items.append(ContentsItem("sec-topics", theme.label("topics"), 0))
-        items += [ContentsItem(f"topic-{i + 1}", t.toc_title or t.title, 1) for i, t in enumerate(issue.topics)]
-    if issue.digest:
-        items.append(ContentsItem("sec-digest", theme.label("digest"), 0))
-    if issue.podcasts:
-        items.append(ContentsItem("sec-podcasts", theme.label("podcasts"), 0))
-    if theme.imprint:
-        items.append(ContentsItem("sec-imprint", theme.label("imprint"), 0))
-    return items
+def contents_items(document: Node) -> list[ContentsItem]:
+    """The contents (and outline) of an issue, in reading order: the document's TOC entries."""
+    toc = document.find(type="TOC")
+    return [ContentsItem(e.key or "", e.title or "", e.level or 0) for e in (toc.blocks() if toc else [])]
 
 
-def contents_story(issue: Issue, ctx: LayoutContext) -> list[Flowable]:
+def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     number_font = theme.fonts.name("heading")
-    story: list[Flowable] = [ctx.display(ctx.plain(theme.label("contents")), st.contents_title),
-                             HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary,
-                                        spaceBefore=0, spaceAfter=4)]
-    for item in contents_items(issue, theme):
-        style = st.contents_section if item.level == 0 else st.contents_article
-        face = "heading_bold" if item.level == 0 else "heading"
+    sect = document.find(role="contents")
+    assert sect is not None
+    title, toc = sect.blocks()
+    story: list[Flowable] = [ctx.para(title, st.contents_title, "heading_bold", kind="display"),
+                             Rule(width="100%", thickness=0.6, color=theme.colors.primary,
+                                  spaceBefore=0, spaceAfter=4)]
+    for entry in toc.blocks():
+        level = entry.level or 0
+        style = st.contents_section if level == 0 else st.contents_article
+        face = "heading_bold" if level == 0 else "heading"
+        link = entry.find(type="Link")
         story.append(ContentsEntry(
-            ctx.display(ctx.plain(item.title, face), style), ctx.registry, item.key,
-            number_font, style.fontSize, theme.colors.muted if item.level else theme.colors.primary,
+            ctx.para(link, style, face, kind="display"), ctx.registry, entry.key or "",
+            number_font, style.fontSize, theme.colors.muted if level else theme.colors.primary,
             number_width=stringWidth("000", number_font, style.fontSize),
-            space_before=8 if item.level == 0 else 3))
+            space_before=8 if level == 0 else 3, node=entry))
     return story
 
 
@@ -188,47 +205,35 @@ def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float =
                            topPadding=0, bottomPadding=0)
 
 
-def _title(ctx: LayoutContext, key: str, title: str, follower: Flowable, outline_title: str) -> Flowable:
+def _title(ctx: LayoutContext, art: Node, head: Node, follower: Flowable) -> Flowable:
     st = ctx.styles
-    head = [ctx.marker(key, outline_title, 1), ctx.display(ctx.plain(title), st.title)]
-    return KeepWithLines(head, follower, lines=2, min_height=2 * st.body.leading)
+    title = [ctx.marker(art.key or "", art.title or head.plain_text(), 1),
+             ctx.para(head, st.title, "heading_bold", kind="display")]
+    return KeepWithLines(title, follower, lines=2, min_height=2 * st.body.leading)
 
 
-def _body_paragraphs(ctx: LayoutContext, text: str, style: ParagraphStyle, run_in: str | None = None,
-                     suffix: str = "") -> list[Flowable]:
-    """Paragraphs of a text field; ``run_in`` starts the first, ``suffix`` (markup) ends the last."""
-    paras = paragraphs(text)
-    out = []
-    for i, para in enumerate(paras):
-        markup = ctx.markup(para)
-        if i == 0 and run_in:
-            markup = ctx.run_in(run_in) + markup
-        if i == len(paras) - 1:
-            markup += suffix
-        out.append(ctx.paragraph(markup, style))
-    return out
+def _body_paragraphs(ctx: LayoutContext, nodes: list[Node], style: ParagraphStyle) -> list[Flowable]:
+    """Paragraph nodes (a run-in label is part of the first one's content)."""
+    return [ctx.para(p, style) for p in nodes]
 
 
-def _analysis(ctx: LayoutContext, text: str) -> Flowable:
+def _analysis(ctx: LayoutContext, aside: Node) -> Flowable:
     theme = ctx.theme
-    content = _body_paragraphs(ctx, text, ctx.styles.callout, run_in=theme.label("analysis"))
+    content = _body_paragraphs(ctx, aside.blocks(), ctx.styles.callout)
     d = theme.design
     return Callout(content, theme.colors.tint, theme.colors.accent, d.callout_padding, d.callout_rule,
                    min_lines_height=2 * d.body_leading + 1)
 
 
-def _sources(ctx: LayoutContext, sources: list[Source]) -> list[Flowable]:
-    if not sources:
-        return []
+def _sources(ctx: LayoutContext, lst: Node) -> list[Flowable]:
     st, theme = ctx.styles, ctx.theme
+    caption, *entries = lst.blocks()
     items = []
-    for s in sources:
-        note = f" ({ctx.plain(s.note, 'heading')})" if s.note else ""
-        markup = (f"<b>{ctx.plain(s.publisher)}:</b> "
-                  f"{ctx.link(s.url, ctx.plain(s.title, 'heading'))}{note}")
-        items.append(Bulleted(ctx.unhyphenated(markup, st.source_item), theme.colors.primary,
+    for li in entries:
+        body = li.blocks()[0]
+        items.append(Bulleted(ctx.para(body, st.source_item, "heading", kind="plain"), theme.colors.primary,
                               size=st.source_item.fontSize * 0.42))
-    label = ctx.unhyphenated(ctx.plain(theme.label("sources")), st.source_label)
+    label = ctx.para(caption, st.source_label, "heading_bold", kind="plain")
     return _keep_list(label, items)
 
 
@@ -241,57 +246,50 @@ def _keep_list(label: Flowable, items: list[Flowable]) -> list[Flowable]:
     return [Stack([label, *items[:2]]), *items[2:-2], Stack(items[-2:])]
 
 
-def _article(ctx: LayoutContext, article: Article) -> list[Flowable]:
-    paras = _body_paragraphs(ctx, article.body, ctx.styles.body)
-    story: list[Flowable] = [_title(ctx, "art-top", article.title, paras[0], article.toc_title or article.title)]
-    story += paras[1:]
-    if article.analysis:
-        story.append(_analysis(ctx, article.analysis))
-    story += _sources(ctx, article.sources)
+def _article(ctx: LayoutContext, art: Node) -> list[Flowable]:
+    """An article or topic: title kept with the first lines, paragraphs, analysis, sources."""
+    head, *rest = art.blocks()
+    paras = [n for n in rest if n.type == "P"]
+    first = ctx.para(paras[0], ctx.styles.body)
+    story: list[Flowable] = [_title(ctx, art, head, first)]
+    for node in rest:
+        if node is paras[0]:
+            continue
+        if node.type == "P":
+            story.append(ctx.para(node, ctx.styles.body))
+        elif node.type == "Aside":
+            story.append(_analysis(ctx, node))
+        elif node.type == "L":
+            story += _sources(ctx, node)
     return story
 
 
-def _topic(ctx: LayoutContext, index: int, topic: Topic) -> list[Flowable]:
-    theme, st = ctx.theme, ctx.styles
-    facts = _body_paragraphs(ctx, topic.facts, st.body, run_in=theme.label("facts"))
-    story: list[Flowable] = [_title(ctx, f"topic-{index + 1}", topic.title, facts[0], topic.toc_title or topic.title)]
-    story += facts[1:]
-    story += _body_paragraphs(ctx, topic.outlook, st.body, run_in=theme.label("outlook"))
-    if topic.analysis:
-        story.append(_analysis(ctx, topic.analysis))
-    story += _sources(ctx, topic.sources)
-    return story
-
-
-def _section(ctx: LayoutContext, key: str, label_key: str, content: list[Flowable]) -> Flowable:
+def _section(ctx: LayoutContext, sect: Node, content: list[Flowable]) -> Flowable:
     """A section in balanced columns, opened by its band.
 
     The band goes with the first heading and its first lines (the first
     flowable keeps those together itself), so it never stands alone at the
     foot of a column.
     """
-    label = ctx.theme.label(label_key)
-    band = ctx.band(label, ctx.marker(key, label, 0))
+    band = ctx.band(sect.blocks()[0], ctx.marker(sect.key or "", sect.title or "", 0))
     return _columns([KeepWithLines([band], content[0], lines=2), *content[1:]], ctx)
 
 
-def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
-    metrix = issue.metrix
-    assert metrix is not None
+def _metrix(ctx: LayoutContext, sect: Node, width: float) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
-    label = theme.label("metrix")
-    text = [ctx.paragraph(ctx.markup(p), st.metrix_text) for p in paragraphs(metrix.text)]
-    if metrix.source:
-        source = (f"({ctx.plain(theme.label('source'), 'heading')}: "
-                  f"{ctx.link(metrix.source.url, ctx.plain(metrix.source.title, 'heading'))})")
-        text.append(ctx.unhyphenated(source, st.metrix_source))
-    band = ctx.band(label, ctx.marker("sec-metrix", label, 0))
-    value = ctx.display_line(metrix.value, "heading_bold", theme.design.metrix_size, theme.colors.accent)
+    band_node, value_node, *rest = sect.blocks()
+    text: list[Flowable] = [ctx.para(p, st.metrix_text) for p in rest if p.role == "metrix_text"]
+    text += [ctx.para(p, st.metrix_source, "heading", kind="plain") for p in rest if p.role == "source"]
+    band = ctx.band(band_node, ctx.marker(sect.key or "", sect.title or "", 0))
+    value = ctx.display_line(value_node, "heading_bold", theme.design.metrix_size, theme.colors.accent)
     beside = value.natural * theme.design.metrix_size + value.TOLERANCE
     if beside <= width * 0.38:
         gap = 12
         table = Table([[value, text]], colWidths=[beside + gap, width - beside - gap])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   # Table sets its cell font even for flowable cells: not Helvetica
+                                   # (a standard font is never embedded, which PDF/A forbids).
+                                   ("FONTNAME", (0, 0), (-1, -1), theme.fonts.name("heading")),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (0, 0), gap),
                                    ("RIGHTPADDING", (1, 0), (1, 0), 0),
@@ -301,93 +299,72 @@ def _metrix(ctx: LayoutContext, issue: Issue, width: float) -> list[Flowable]:
     else:  # a long value goes above the text, on one line, scaled down if wider than the measure
         value.spaceAfter = 4
         body = [value, *text]
-    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
+    rule = Rule(width="100%", thickness=0.6, color=theme.colors.primary, spaceBefore=4, spaceAfter=10)
     return [KeepTogether([band, Spacer(1, 6), *body, rule])]
 
 
-def _titled_item(ctx: LayoutContext, title: str, text: str, suffix: str = "") -> list[Flowable]:
-    """A digest or podcast item: a linked title kept with the first lines of its text."""
+def _titled_items(ctx: LayoutContext, arts: list[Node]) -> list[Flowable]:
+    """Digest or podcast items: a linked title kept with the first lines of its text."""
     st = ctx.styles
-    paras = _body_paragraphs(ctx, text, st.body, suffix=suffix)
-    head = KeepWithLines([ctx.display(title, st.item_title)], paras[0], lines=2,
-                         min_height=2 * st.body.leading)
-    return [head, *paras[1:]]
-
-
-def _digest(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    theme = ctx.theme
     story: list[Flowable] = []
-    for item in issue.digest:
-        title = ctx.link(item.url, f"{ctx.plain(item.title)} ({ctx.plain(item.publisher)})")
-        date = (f' <font name="{theme.fonts.name("heading")}" size="{theme.design.list_size}" '
-                f'color="{theme.colors.muted}">{ctx.plain(short_date(item.date, theme.lang), "heading")}</font>')
-        story += _titled_item(ctx, title, item.text, suffix=date)
+    for art in arts:
+        head, *paras = art.blocks()
+        flow = _body_paragraphs(ctx, paras, st.body)
+        title = KeepWithLines([ctx.para(head, st.item_title, "heading_bold", kind="display")], flow[0], lines=2,
+                              min_height=2 * st.body.leading)
+        story += [title, *flow[1:]]
     return story
 
 
-def _podcasts(ctx: LayoutContext, issue: Issue) -> list[Flowable]:
-    story: list[Flowable] = []
-    for pod in issue.podcasts:
-        story += _titled_item(ctx, ctx.link(pod.url, ctx.plain(pod.title)), pod.text)
-    return story
-
-
-def _imprint(ctx: LayoutContext) -> list[Flowable]:
+def _imprint(ctx: LayoutContext, sect: Node) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
-    imprint = theme.imprint
-    if imprint is None:
-        return []
-    label = theme.label("imprint")
+    title_node, *divs = sect.blocks()
     content: list[Flowable] = []
-    for group in imprint.groups:
-        people: list[Flowable] = []
-        for person in group.people:  # a name and its role are one unit
-            entry = [ctx.unhyphenated(ctx.plain(person.name), st.imprint_name)]
-            if person.role:
-                entry.append(ctx.unhyphenated(ctx.plain(person.role, "heading"), st.imprint_role))
-            people.append(Stack(entry))
-        head = ctx.unhyphenated(ctx.plain(group.heading.upper()), st.imprint_heading)
-        content += [Stack([head, people[0]]), *people[1:]]
-    pub = imprint.publisher
-    lines = [ctx.plain(line, "heading") for line in pub.address]
-    if pub.phone:
-        lines.append(f"{ctx.plain(theme.label('phone'), 'heading')} {ctx.plain(pub.phone, 'heading')}")
-    if pub.email:
-        lines.append(f"{ctx.plain(theme.label('email'), 'heading')} "
-                     f"{ctx.link('mailto:' + pub.email, ctx.plain(pub.email, 'heading'))}")
-    if pub.web:
-        lines.append(ctx.link(pub.web, ctx.plain(pub.web, "heading")))
-    content.append(Stack([  # the publisher block is one unit
-        ctx.unhyphenated(ctx.plain(theme.label("publisher").upper()), st.imprint_heading),
-        ctx.unhyphenated(ctx.plain(pub.name), st.imprint_name),
-        ctx.unhyphenated("<br/>".join(lines), st.imprint_role)]))
-    marker = ctx.marker("sec-imprint", label, 0)
-    title = ctx.unhyphenated(ctx.plain(label), st.imprint_heading)
-    rule = HRFlowable(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
+    for div in divs:
+        head, *rest = div.blocks()
+        heading = ctx.para(head, st.imprint_heading, "heading_bold", kind="plain")
+        lines = [ctx.para(p, st.imprint_name if p.role == "name" else st.imprint_role,
+                          "heading_bold" if p.role == "name" else "heading", kind="plain") for p in rest]
+        if div.role == "publisher":  # the publisher block is one unit
+            content.append(Stack([heading, *lines]))
+            continue
+        people: list[Flowable] = []  # a name and its role are one unit
+        for p, flow in zip(rest, lines):
+            if p.role == "name" or not people:
+                people.append(Stack([flow]))
+            else:
+                people[-1].items.append(flow)
+        content += [Stack([heading, people[0]]), *people[1:]]
+    marker = ctx.marker(sect.key or "", sect.title or "", 0)
+    title = ctx.para(title_node, st.imprint_heading, "heading_bold", kind="plain")
+    rule = Rule(width="100%", thickness=0.6, color=theme.colors.muted, spaceBefore=6, spaceAfter=0)
     # The imprint moves to the next page whole rather than leave a few of its
     # lines alone there; only an imprint longer than a page is split.
     return [CondPageBreak(80), KeepTogether([rule, marker, title, _columns(content, ctx, space_after=0)])]
 
 
-def body_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
-    """The body pages, in reading order."""
-    story: list[Flowable] = [_section(ctx, "sec-top", "top_story", _article(ctx, issue.top_story))]
-    if issue.metrix:
-        story += _metrix(ctx, issue, frame_width)
-    if issue.topics:
-        content: list[Flowable] = []
-        for i, topic in enumerate(issue.topics):
-            content += _topic(ctx, i, topic)
-        story.append(_section(ctx, "sec-topics", "topics", content))
-    if issue.digest:
-        story.append(_section(ctx, "sec-digest", "digest", _digest(ctx, issue)))
-    if issue.podcasts:
-        story.append(_section(ctx, "sec-podcasts", "podcasts", _podcasts(ctx, issue)))
-    story += _imprint(ctx)
+def body_story(document: Node, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+    """The body pages, in reading order: one flowable group per section of the document."""
+    story: list[Flowable] = []
+    for sect in document.blocks():
+        role = sect.role
+        if role in ("masthead", "contents"):
+            continue
+        if role == "metrix":
+            story += _metrix(ctx, sect, frame_width)
+        elif role == "imprint":
+            story += _imprint(ctx, sect)
+        elif role in ("digest", "podcasts"):
+            story.append(_section(ctx, sect, _titled_items(ctx, sect.blocks()[1:])))
+        else:
+            content: list[Flowable] = []
+            for art in sect.blocks()[1:]:
+                content += _article(ctx, art)
+            story.append(_section(ctx, sect, content))
     return story
 
 
-def build_story(issue: Issue, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
+def build_story(document: Node, ctx: LayoutContext, frame_width: float) -> list[Flowable]:
     """The whole document: contents on page 1, then the body pages."""
-    return [NextPageTemplate("contents"), *contents_story(issue, ctx),
-            NextPageTemplate("body"), PageBreak(), *body_story(issue, ctx, frame_width)]
+    return [NextPageTemplate("contents"), *contents_story(document, ctx),
+            NextPageTemplate("body"), PageBreak(), *body_story(document, ctx, frame_width)]

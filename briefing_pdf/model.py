@@ -247,6 +247,8 @@ class Brand(_Strict):
     colors: BrandColors = Field(default_factory=BrandColors)
     fonts: BrandFonts = Field(default_factory=BrandFonts)
     logo: Optional[str] = Field(None, description="SVG or PNG, relative to the brand file.")
+    logo_alt: Optional[Line] = Field(
+        None, description='What the logo says, for screen readers (PDF /Alt); default: "<name> logo".')
     imprint: Optional[Imprint] = None
     labels: dict[Language, dict[LabelKey, Line]] = Field(default_factory=dict)
     hyphenation: HyphenationList = Field(default_factory=list, description=_HYPHENATION_HELP)

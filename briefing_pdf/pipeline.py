@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .brand import Theme, brand_for, make_theme
 from .errors import BriefingError
+from .standards import DEFAULT_STANDARD, check_standard
 from .load import Loaded, load_issue
 from .model import Issue
 from .text import check_issue_text
@@ -73,12 +74,14 @@ class BuildResult:
     pages: int
 
 
-def build(path: Path | str, output: Path | str, brand: Path | str | None = None) -> BuildResult:
-    """Check, render and atomically write one issue."""
+def build(path: Path | str, output: Path | str, brand: Path | str | None = None,
+          standard: str = DEFAULT_STANDARD) -> BuildResult:
+    """Check, render and atomically write one issue (``standard``: see :mod:`briefing_pdf.standards`)."""
     from .render import render
 
+    check_standard(standard)
     checked = check(path, brand)
-    rendered = render(checked.issue.model, checked.theme)
+    rendered = render(checked.issue.model, checked.theme, standard=standard)
     write_atomic(Path(output), rendered.pdf)
     return BuildResult(Path(output), rendered.pages)
 

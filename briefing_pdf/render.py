@@ -22,10 +22,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from .brand import Theme, long_date, masthead_date
+from .brand import Theme, long_date
+from .document import Node, build_document
 from .flowables import PageRegistry, draw_runs, runs_width
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
+from .tagging import ARTIFACT_FOOTER, CALLBACK, DEFAULT_STANDARD, STANDARDS, Tagger, add_pdfa, artifact, marked
 from .text import font_runs
 
 PAGE_W, PAGE_H = A4
@@ -64,8 +66,11 @@ def _source_date(epoch: int) -> Iterator[None]:
 class _Page:
     """Draws the page furniture: masthead on page 1, footer on the others."""
 
-    def __init__(self, issue: Issue, theme: Theme) -> None:
+    def __init__(self, issue: Issue, theme: Theme, document: Node) -> None:
         self.issue, self.theme = issue, theme
+        masthead = document.find(role="masthead")
+        assert masthead is not None
+        self.masthead_node = masthead
         d = theme.design
         self.left, self.right = d.margin_inside_mm * mm, PAGE_W - d.margin_outside_mm * mm
         self.masthead_h = d.masthead_mm * mm
@@ -79,25 +84,31 @@ class _Page:
         draw_runs(canvas, x, y, runs, size, tracking)
 
     def masthead(self, canvas, doc) -> None:
-        theme, issue, c = self.theme, self.issue, self.theme.colors
+        """The band is furniture; date line, series title and logo are content (tagged)."""
+        theme, c = self.theme, self.theme.colors
+        node = self.masthead_node.find
         canvas.saveState()
         top = PAGE_H
-        canvas.setFillColor(HexColor(c.primary))
-        canvas.rect(0, top - self.masthead_h, PAGE_W, self.masthead_h, stroke=0, fill=1)
-        canvas.setFillColor(HexColor(c.accent))
-        canvas.rect(0, top - self.masthead_h, PAGE_W, 1.6 * mm, stroke=0, fill=1)
+        with artifact(canvas):
+            canvas.setFillColor(HexColor(c.primary))
+            canvas.rect(0, top - self.masthead_h, PAGE_W, self.masthead_h, stroke=0, fill=1)
+            canvas.setFillColor(HexColor(c.accent))
+            canvas.rect(0, top - self.masthead_h, PAGE_W, 1.6 * mm, stroke=0, fill=1)
         canvas.setFillColor(HexColor("#FFFFFF"))
         y_date = top - 16 * mm
-        date = masthead_date(issue.date, issue.language)
-        if issue.number:
-            date += f"  ·  NR. {issue.number}" if issue.language == "de" else f"  ·  NO. {issue.number}"
-        self._text(canvas, self.left, y_date, date, "heading_bold", 8, tracking=1.2)
-        self._text(canvas, self.left, top - 31 * mm, theme.series, "heading_bold", 28)
+        dateline, series = node(role="dateline"), node(role="series")
+        with marked(canvas, dateline):
+            self._text(canvas, self.left, y_date, dateline.plain_text(), "heading_bold", 8, tracking=1.2)
+        with marked(canvas, series):
+            self._text(canvas, self.left, top - 31 * mm, series.plain_text(), "heading_bold", 28)
         if theme.logo is not None:
-            self._logo(canvas, top)
+            with marked(canvas, node(role="logo")):
+                self._logo(canvas, top)
         else:
-            self._text(canvas, self.right, y_date, theme.brand.name.upper(), "heading_bold", 9,
-                       tracking=1.5, align="right")
+            brand = node(role="brand")
+            with marked(canvas, brand):
+                self._text(canvas, self.right, y_date, brand.plain_text(), "heading_bold", 9,
+                           tracking=1.5, align="right")
         canvas.restoreState()
 
     def _logo(self, canvas, top: float) -> None:
@@ -109,6 +120,8 @@ class _Page:
             from reportlab.graphics import renderPDF
 
             drawing = svg2rlg(str(logo))
+            if drawing is not None:
+                _embed_svg_text(drawing, self.theme)
             if drawing is None or not drawing.width or not drawing.height:
                 return
             scale = min(box_h / drawing.height, box_w / drawing.width)
@@ -119,9 +132,13 @@ class _Page:
                              preserveAspectRatio=True, anchor="ne", mask="auto")
 
     def footer(self, canvas, doc) -> None:
-        theme, issue = self.theme, self.issue
-        d = theme.design
+        d = self.theme.design
         y = d.margin_bottom_mm * mm - 9 * mm
+        with artifact(canvas, ARTIFACT_FOOTER):
+            self._footer(canvas, y)
+
+    def _footer(self, canvas, y: float) -> None:
+        theme, issue, d = self.theme, self.issue, self.theme.design
         canvas.saveState()
         canvas.setStrokeColor(HexColor(theme.colors.muted))
         canvas.setLineWidth(0.3)
@@ -139,12 +156,42 @@ class _Page:
         self.masthead(canvas, doc)
 
 
-def _doc(buffer: io.BytesIO, issue: Issue, theme: Theme) -> BaseDocTemplate:
+def _embed_svg_text(drawing, theme: Theme) -> None:
+    """Set an SVG logo's text in the brand's embedded fonts (svglib would fall back to Helvetica,
+    which PDF/A forbids because it is not embedded); characters the face lacks use the fallbacks."""
+    from reportlab.graphics.shapes import Group, String
+
+    fonts = theme.fonts
+    # The renderer's initial state sets a font too (Helvetica unless the drawing says otherwise).
+    drawing.initialFontName = fonts.name("heading")
+
+    def walk(node) -> None:
+        for i, item in enumerate(getattr(node, "contents", [])):
+            if isinstance(item, String):
+                face = "heading_bold" if "bold" in item.fontName.lower() else "heading"
+                runs = list(font_runs(item.text, fonts, face))
+                if len(runs) == 1:
+                    item.fontName = runs[0][0] or fonts.name(face)
+                    continue
+                group, x = Group(), item.x
+                for font, chunk in runs:
+                    piece = String(x, item.y, chunk, fontName=font or fonts.name(face), fontSize=item.fontSize,
+                                   fillColor=item.fillColor)
+                    group.add(piece)
+                    x += piece.getEast() - piece.x if hasattr(piece, "getEast") else 0
+                node.contents[i] = group
+            elif isinstance(item, Group):
+                walk(item)
+
+    walk(drawing)
+
+
+def _doc(buffer: io.BytesIO, issue: Issue, theme: Theme, document: Node) -> BaseDocTemplate:
     d = theme.design
     left, right = d.margin_inside_mm * mm, d.margin_outside_mm * mm
     top, bottom = d.margin_top_mm * mm, d.margin_bottom_mm * mm
     width = PAGE_W - left - right
-    page = _Page(issue, theme)
+    page = _Page(issue, theme, document)
     title = f"{theme.series} – {long_date(issue.date, issue.language)}"
     subject = issue.top_story.title
     if issue.number:
@@ -177,14 +224,18 @@ def _all_text(issue: Issue, theme: Theme) -> str:
     return "".join(parts)
 
 
-def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None) -> Rendered:
+def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None,
+           standard: str = DEFAULT_STANDARD) -> Rendered:
     """Lay out and write the PDF in memory, in one pass.
 
     Contents page numbers are form XObjects filled in when the pass ends
     (see :meth:`PageRegistry.define_number_forms`), so they are right by
     construction, also when the contents run over several pages.
     """
+    if standard not in STANDARDS:
+        raise ValueError(f"unknown PDF standard {standard!r}; expected one of {', '.join(STANDARDS)}")
     theme.fonts.register_all(_all_text(issue, theme))
+    document = build_document(issue, theme)
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
@@ -199,9 +250,12 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
     buffer = io.BytesIO()
-    with _source_date(_epoch(issue)):
-        doc = _doc(buffer, issue, theme)
-        doc.build(build_story(issue, ctx, doc.width), canvasmaker=_canvas_maker(registry))
+    epoch = _epoch(issue)
+    tagger = Tagger(document) if standard.startswith("ua-1") else None
+    with _source_date(epoch):
+        doc = _doc(buffer, issue, theme, document)
+        maker = _canvas_maker(registry, tagger, standard, issue.language, epoch, theme.fonts.name("regular"))
+        doc.build(build_story(document, ctx, doc.width), canvasmaker=maker)
     return Rendered(buffer.getvalue(), doc.page, dict(registry.pages))
 
 
@@ -224,26 +278,45 @@ def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bo
     (``Theme.hyphenation``).
     """
     from .hyphenate import get_hyphenator
-    from .kpparagraph import KPParagraph
+    from .tagging import TaggedParagraph
 
     hyphenator = get_hyphenator(lang, exceptions) if lang else None
     settings = None if hyphenate and not display else _no_hyphenation_settings(display)
 
-    def make(markup: str, style, **kwargs) -> Flowable:
-        return KPParagraph(markup, style, hyphenator=hyphenator, settings=settings, **kwargs)
+    def make(markup: str, style, node=None, **kwargs) -> Flowable:
+        return TaggedParagraph(markup, style, node=node, hyphenator=hyphenator, settings=settings, **kwargs)
 
     return make
 
 
-def _canvas_maker(registry: PageRegistry):
+def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, lang: str, epoch: int,
+                  initial_font: str):
     from reportlab.pdfgen.canvas import Canvas
 
     class BriefingCanvas(Canvas):
-        """Fills in the contents' page numbers and opens with the bookmarks shown."""
+        """Fills in the contents' page numbers, opens with the bookmarks shown and, for the
+        PDF standards, writes the structure tree and PDF/A metadata.
+
+        The initial font is the brand's (embedded) body font: ReportLab's default Helvetica
+        would otherwise sit in every page's resources, a font PDF/A cannot have unembedded.
+        """
+
+        def __init__(self, *args, **kwargs):
+            if standard != "none" and not kwargs.get("initialFontName"):
+                kwargs["initialFontName"] = initial_font
+            super().__init__(*args, **kwargs)
+            self.tagger = tagger
+            if tagger is not None:
+                self.setNamedCB(CALLBACK, tagger.on_mark)
 
         def save(self):
             registry.define_number_forms(self)
             self.showOutline()
+            if self.tagger is not None:
+                self.showPage() if self._code else None
+                self.tagger.finish(self)
+            if standard != "none":
+                add_pdfa(self, lang, epoch, standard)
             super().save()
 
     return BriefingCanvas

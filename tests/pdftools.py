@@ -486,3 +486,131 @@ def expected_for(issue, theme) -> Expected:
     front.append(label("contents"))
     front += [c[0] for c in contents]
     return Expected(front, body, contents, urls, labels)
+
+
+# --------------------------------------------------------------------------- structure tree
+
+
+def _mcid_texts(pdf) -> dict[tuple[int, int], str]:
+    """Text of every marked-content sequence with an MCID: (page index, MCID) -> text.
+
+    Follows ``Tf`` to each font's ToUnicode map (ReportLab's one-byte subset
+    fonts); a text positioning operator before a string starts a new line,
+    written as a newline (also at the start of a sequence).
+    """
+    import pikepdf
+
+    out: dict[tuple[int, int], list[str]] = {}
+    for pi, page in enumerate(pdf.pages):
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        maps: dict[str, dict[int, str]] = {}
+        stack: list[int | None] = []
+        cmap: dict[int, str] = {}
+        moved = False
+        for operands, op in pikepdf.parse_content_stream(page):
+            name = str(op)
+            if name in ("BDC", "BMC"):
+                mcid = None
+                if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                    mcid = int(operands[1].MCID)
+                stack.append(mcid if mcid is not None else (stack[-1] if stack else None))
+            elif name == "EMC":
+                if stack:
+                    stack.pop()
+            elif name == "Tf":
+                key = str(operands[0])
+                if key not in maps:
+                    font = fonts.get(key)
+                    tu = font.get("/ToUnicode") if font is not None else None
+                    maps[key] = _parse_tounicode(tu.read_bytes()) if tu is not None else {}
+                cmap = maps[key]
+            elif name in ("Td", "TD", "Tm", "T*"):
+                moved = True
+            elif name in ("Tj", "TJ", "'", '"'):
+                mcid = stack[-1] if stack else None
+                if mcid is None:
+                    continue
+                strings = operands[0] if name == "TJ" else [operands[-1]]
+                text = "".join(cmap.get(b, "") for s in strings if isinstance(s, pikepdf.String)
+                               for b in bytes(s))
+                buf = out.setdefault((pi, mcid), [])
+                if moved:  # a new line (also when a sequence starts on it)
+                    buf.append("\n")
+                moved = False
+                buf.append(text)
+    return {k: "".join(v) for k, v in out.items()}
+
+
+def struct_text(pdf_path: Path) -> str:
+    """The text of the structure tree in depth-first order, what a screen reader reads.
+
+    An element with ``/ActualText`` reads as that text; marked content as its
+    glyphs' Unicode; every block element ends a line.
+    """
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        texts = _mcid_texts(pdf)
+        page_index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+        parts: list[str] = []
+
+        def walk(el, page) -> None:
+            if not isinstance(el, pikepdf.Dictionary):
+                if isinstance(el, int) and page is not None:
+                    parts.append(texts.get((page, int(el)), ""))
+                return
+            if el.get("/Type") == "/MCR":
+                pg = page_index.get(el.Pg.objgen, page) if "/Pg" in el else page
+                parts.append(texts.get((pg, int(el.MCID)), ""))
+                return
+            if el.get("/Type") == "/OBJR":
+                return
+            if "/Pg" in el:
+                page = page_index.get(el.Pg.objgen, page)
+            if "/ActualText" in el:
+                parts.append(str(el.ActualText))
+                return
+            kids = el.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                walk(kid, page)
+            if str(el.get("/S", "")) not in ("/Span", "/Link", "/Reference"):
+                parts.append("\n")
+
+        walk(pdf.Root.StructTreeRoot, None)
+    return "".join(parts)
+
+
+def struct_elements(pdf_path: Path) -> list[dict]:
+    """Every structure element as a dict: type, ActualText, Alt, Lang, the page of each of its
+    own content pieces (bare MCIDs are on the element's /Pg), OBJR count, kid types."""
+    import pikepdf
+
+    out = []
+    with pikepdf.open(pdf_path) as pdf:
+        page_index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+        def walk(el) -> None:
+            if not isinstance(el, pikepdf.Dictionary) or el.get("/Type") in ("/MCR", "/OBJR"):
+                return
+            info = {"type": str(el.get("/S", ""))[1:], "actual": str(el.ActualText) if "/ActualText" in el else None,
+                    "alt": str(el.Alt) if "/Alt" in el else None, "lang": str(el.Lang) if "/Lang" in el else None,
+                    "mcr_pages": [], "objr": 0, "kids": []}
+            kids = el.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            home = page_index[el.Pg.objgen] if "/Pg" in el else None
+            for kid in kids:
+                if isinstance(kid, int):  # an MCID on the element's own page
+                    info["mcr_pages"].append(home)
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    info["mcr_pages"].append(page_index[kid.Pg.objgen])
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    info["objr"] += 1
+                elif isinstance(kid, pikepdf.Dictionary):
+                    info["kids"].append(str(kid.get("/S", ""))[1:])
+            if info["type"]:
+                out.append(info)
+            for kid in kids:
+                walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+    return out
