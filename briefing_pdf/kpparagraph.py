@@ -82,7 +82,7 @@ from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, protrusion, text_o
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
 _WS = " \t\n\r\f\v"
-#: A no-break space: a tie between two words (see text.tie_spaces). It is set
+#: A no-break space: a tie between two words (see briefing_pdf.ties). It is set
 #: as an ordinary interword glue that stretches like the others, with an
 #: infinite penalty in front (TeX's ``~``), so justified ties do not look tight.
 _NBSP = "\u00a0"
@@ -159,7 +159,7 @@ class KPSettings:
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
                  reluctant_min_chars: int = 14, display: bool = False, protrude: bool = True,
-                 loose_space: float = 1.8, loose_letterspace: float = 0.02,
+                 loose_space: float = 1.8, loose_letterspace: float = 0.012,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 import flow
-from briefing_pdf import hyphenate, kpparagraph, text as text_module, ties
+from briefing_pdf import document, hyphenate, kpparagraph
 from briefing_pdf.pipeline import build
 
 BODY = 9.5
@@ -95,8 +95,7 @@ def _splits(pdf: Path) -> list[str]:
 
 
 def _without_ties(monkeypatch) -> None:
-    monkeypatch.setattr(text_module, "tie_runs", lambda runs, lang: runs)
-    monkeypatch.setattr(ties, "tie_spaces", lambda text, lang: text)
+    monkeypatch.setattr(document, "apply_ties", lambda root, lang: None)
     monkeypatch.setattr(hyphenate, "SHORT_CJK_RUN", 0)
     _clear_caches()
 
