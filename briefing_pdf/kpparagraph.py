@@ -159,7 +159,6 @@ class KPSettings:
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
                  reluctant_min_chars: int = 14, display: bool = False, protrude: bool = True,
-                 loose_space: float = 1.8, loose_letterspace: float = 0.012,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand
@@ -190,11 +189,6 @@ class KPSettings:
         #: end hang into the margin, opening quotes at a line start too
         #: (kerning.PROTRUDE_RIGHT / PROTRUDE_LEFT)
         self.protrude = protrude
-        #: a justified line whose word spaces would exceed ``loose_space`` times
-        #: their natural width takes up to ``loose_letterspace`` em of extra
-        #: letter spacing for the excess (only lines beyond the breaker's r = 1)
-        self.loose_space = loose_space
-        self.loose_letterspace = loose_letterspace
         self.params = params or lb.Params()
 
 
@@ -832,17 +826,6 @@ class KPParagraph(Paragraph):
                     inner = natural + tc * max(nchars - 1, 0)
                     if nspaces:
                         tw = (width / scale - inner) / nspaces
-                        space = _sw(" ", style.fontName, fs_line)
-                        if r > 1 and nchars > nspaces + 1 and tw > (st.loose_space - 1) * space:
-                            # A line the breaker could only set loose (a tie or a
-                            # name that cannot move): share the excess with a
-                            # little extra letter spacing rather than leave
-                            # rivers of 3x word spaces.
-                            excess = (tw - (st.loose_space - 1) * space) * nspaces
-                            extra = min(st.loose_letterspace * fs_line, excess / (nchars - 1))
-                            tc += extra
-                            inner += extra * (nchars - 1)
-                            tw = (width / scale - inner) / nspaces
                         # Never shrink a word space below its allowed minimum
                         # (words would collide); an emergency line that is
                         # still too long is condensed instead.
