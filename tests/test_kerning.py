@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNY = ("Tor Kommission AVANT Verkehr Tatra, Vorrat und Werke: „Tarife“ Volta, Teuerung. "
          "Yale Kongo Wärme Rafael. ")
 BODY = (
-    "Tor und Tatra: Die Kommission AVANT prüft den Verkehr, die Versorgung, den Vorrat "
+    "Tor und Tatra: Die Kommission AVANT prüft mit AT&T den Verkehr, die Versorgung, den Vorrat "
     "und die Tarife. Keine Veränderung, sagte Yvonne Taylor von der Verkehrskammer; "
     "„Wir warten“, so der Verband. Kraftwerke, Talsperren, Vorräte und Wasserwege "
     "werden geprüft, Tarifverträge ebenso. Kooperation, Koordination, Kontrolle. "
