@@ -138,6 +138,16 @@ def _char_widths(segs) -> list:
     return out
 
 
+_LOOK = ("fontName", "fontSize", "textColor", "rise", "backColor", "link", "us_lines")
+
+
+def _same_look(a, b) -> bool:
+    """True when two text fragments draw alike (so they can share one run)."""
+    if hasattr(a, "cbDefn") or hasattr(b, "cbDefn"):
+        return False
+    return all(getattr(a, k, None) == getattr(b, k, None) for k in _LOOK)
+
+
 def _frag_at(segs, index: int):
     """The fragment that holds character ``index`` of a segment list."""
     pos = 0
@@ -707,11 +717,13 @@ class KPParagraph(Paragraph):
         end = items[ln.end] if ln.end < len(items) else None
         if end is not None and end.is_penalty and end.flagged and end.payload is not None:
             runs.append((end.payload, "-"))   # an added hyphen (its penalty carries the frag)
-        # merge adjacent runs with the same fragment
+        # merge adjacent runs of the same fragment, or of fragments that look
+        # the same (ReportLab's parser splits text at entities: "AT&amp;T"):
+        # one text operator per run, kerned throughout
         merged = []
         for f, t in runs:
-            if merged and merged[-1][0] is f and t:
-                merged[-1] = (f, merged[-1][1] + t)
+            if merged and t and (merged[-1][0] is f or (merged[-1][1] and _same_look(merged[-1][0], f))):
+                merged[-1] = (merged[-1][0], merged[-1][1] + t)
             else:
                 merged.append((f, t))
         return merged, Xy, Gy, Xz, Gz

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNY = ("Tor Kommission AVANT Verkehr Tatra, Vorrat und Werke: „Tarife“ Volta, Teuerung. "
          "Yale Kongo Wärme Rafael. ")
 BODY = (
-    "Tor und Tatra: Die Kommission AVANT prüft den Verkehr, die Versorgung, den Vorrat "
+    "Tor und Tatra: Die Kommission AVANT prüft mit AT&T den Verkehr, die Versorgung, den Vorrat "
     "und die Tarife. Keine Veränderung, sagte Yvonne Taylor von der Verkehrskammer; "
     "„Wir warten“, so der Verband. Kraftwerke, Talsperren, Vorräte und Wasserwege "
     "werden geprüft, Tarifverträge ebenso. Kooperation, Koordination, Kontrolle. "
@@ -331,3 +331,69 @@ def test_no_protrusion_when_switched_off(tmp_path, fontset):
     x, _, w, _ = FRAME
     for row in _lines(tmp_path / "off.pdf")[:-1]:
         assert row[-1]["x1"] == pytest.approx(x + w, abs=0.01)
+
+
+def test_text_out_spans_subsets_and_carries_a_trailing_kern(fontset):
+    """A kerned run whose characters fall into two TrueType subsets, followed
+    by a trailing kern towards the next run: every glyph sits where the
+    kerned widths say (and the text object's cursor agrees)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    name = fontset.name("regular")
+    greek = "".join(chr(c) for c in range(0x391, 0x3aa) if c != 0x3a2)
+    cyrillic = "".join(chr(c) for c in range(0x410, 0x450))
+    text = "".join(chr(c) for c in range(0x100, 0x17f)) + greek + cyrillic + "ToTatra" + "Кошка" + "Va"
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    tx = canvas.beginText(10, 700)
+    tx.setFont(name, 4)
+    kerning.text_out(tx, text, trailing=-50)
+    kerning.text_out(tx, "x")
+    assert tx.getX() - 10 == pytest.approx(kerning.kerned_width(text + "x", name, 4) - 0.2)
+    canvas.drawText(tx)
+    canvas.save()
+    deltas = dict(kerning.kern_deltas(text, name))
+    deltas[len(text) - 1] = deltas.get(len(text) - 1, 0.0) - 50
+    assert len(deltas) > 5
+    with pdfplumber.open(io.BytesIO(buffer.getvalue())) as doc:
+        chars = doc.pages[0].chars
+    assert "".join(c["text"] for c in chars) == text + "x"
+    assert len({c["fontname"] for c in chars}) == 2     # two subsets, two text operators
+    x = 10.0
+    for i, c in enumerate(chars):
+        assert c["x0"] == pytest.approx(x, abs=1e-6), (i, c["text"])
+        x += stringWidth(c["text"], name, 4) + deltas.get(i, 0.0) * 4 / 1000
+
+
+def test_kern_across_fragments_of_one_font(tmp_path, fontset):
+    """"Ko" with the K inside a link and the o outside still kerns (same font
+    and size); across a font change (bold T, regular o) it does not."""
+    from reportlab.lib.enums import TA_LEFT
+
+    name = fontset.name("regular")
+    table = kerning.build_table(FONTS / "NotoSerif-Regular.ttf")
+    style = ParagraphStyle("l", fontName=name, fontSize=20, leading=24, alignment=TA_LEFT)
+    markup = ('Die <a href="https://example.org/k" color="#1F3A5F">K</a>ommission '
+              '<b>T</b>ore und Tore')
+    para = KPParagraph(markup, style)
+    path = tmp_path / "frag.pdf"
+    doc = BaseDocTemplate(str(path), pagesize=(400, 200), invariant=1)
+    doc.addPageTemplates([PageTemplate("p", [Frame(20, 20, 360, 160, id="f", leftPadding=0, rightPadding=0,
+                                                   topPadding=0, bottomPadding=0)])])
+    doc.build([para])
+    with pdfplumber.open(str(path)) as pdf:
+        chars = pdf.pages[0].chars
+        annots = pdf.pages[0].annots
+    text = "".join(c["text"] for c in chars)
+
+    def gap(pair: str, nth: int = 0) -> float:
+        i = [m.start() for m in re.finditer(pair, text)][nth]
+        return chars[i + 1]["x0"] - chars[i]["x1"]
+
+    assert gap("Ko") == pytest.approx(table["Ko"] / 1000 * 20, abs=0.005)
+    assert gap("To", 0) == pytest.approx(0.0, abs=0.005)          # bold T, regular o: no pair
+    assert gap("To", 1) == pytest.approx(table["To"] / 1000 * 20, abs=0.005)
+    # the link rectangle ends where the kerned K ends
+    link = next(a for a in annots if a.get("uri") == "https://example.org/k")
+    k = chars[text.index("K")]
+    assert link["x1"] == pytest.approx(k["x1"] + table["Ko"] / 1000 * 20, abs=0.01)
