@@ -51,8 +51,12 @@ ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
 ARTIFACT_FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 
 
-def _pdf_text(value: str) -> PDFString:
-    return PDFString(value)
+_PLAIN = re.compile(r"[ -'*-\[\]-~]*")  # printable ASCII without ( ) \\
+
+
+def _pdf_text(value: str):
+    """A PDF text string: plain ASCII written directly (fast), anything else by ReportLab."""
+    return f"({value})" if _PLAIN.fullmatch(value) else PDFString(value)
 
 
 class Element:
@@ -202,7 +206,7 @@ class Tagger:
         pages = doc.Pages.pages
         page_ref = {i + 1: doc.Reference(p) for i, p in enumerate(pages)}
         self._unmix(self.root)
-        elements = [el for el in self._in_order(self.root)]
+        elements = self._in_order(self.root)
         for i, el in enumerate(elements):
             el.name = f"SE{i}"
         for i, p in enumerate(pages):
@@ -222,8 +226,9 @@ class Tagger:
             _amend_annotation(doc.idToObject[name], key, _contents(el))
             key += 1
         nums.append("] >>")
+        page_names = {n: ref.name for n, ref in page_ref.items()}
         for el in elements:
-            doc.Reference(_Raw(self._parts(el, page_ref)), el.name)
+            doc.Reference(_Element(el, page_names), el.name)
         root = PDFDictionary({
             "Type": PDFName("StructTreeRoot"),
             "K": PDFArray([PDFObjectReference(elements[0].name)]),
@@ -237,15 +242,19 @@ class Tagger:
 
     def _unmix(self, el: Element) -> None:
         """Give an element that holds both content and child elements (a paragraph with a
-        link) plain Spans around its own content pieces, so every element's content reads
-        in order even for checkers that take an element's own content before its kids'."""
+        link) plain Spans around its own content pieces that follow a child element, so its
+        content reads in order even for checkers that take an element's own content before
+        its kids' (outloud's reading-order rule)."""
         kids = el.kids
         mixed = any(isinstance(k, Element) for k in kids) and any(
             not isinstance(k, Element) and k[0] == "mcid" for k in kids)
         if mixed:
             out: list = []
+            seen_element = False
             for kid in kids:
-                if isinstance(kid, Element) or kid[0] != "mcid":
+                if isinstance(kid, Element) or kid[0] != "mcid" or not seen_element:
+                    # (pieces before the first child element already read first)
+                    seen_element = seen_element or isinstance(kid, Element)
                     out.append(kid)
                     continue
                 if not (out and isinstance(out[-1], Element) and out[-1].node is None
@@ -260,66 +269,74 @@ class Tagger:
             if isinstance(kid, Element):
                 self._unmix(kid)
 
-    def _in_order(self, el: Element) -> Iterator[Element]:
-        """Elements that hold content (directly or below), depth first."""
-        if not self._has_content(el):
-            return
-        yield el
-        for kid in el.kids:
-            if isinstance(kid, Element):
-                yield from self._in_order(kid)
+    def _in_order(self, root: Element) -> list[Element]:
+        """Every element, depth first. (Elements are made only when something is drawn for
+        them or below them, so none is empty.)"""
+        out, stack = [], [root]
+        while stack:
+            el = stack.pop()
+            out.append(el)
+            stack.extend(k for k in reversed(el.kids) if isinstance(k, Element))
+        return out
 
-    def _has_content(self, el: Element) -> bool:
-        return any(not isinstance(k, Element) or self._has_content(k) for k in el.kids) or (
-            el.node is not None and el.node.alt is not None)
 
-    def _parts(self, el: Element, page_ref: dict) -> list:
-        """The element's dictionary as :class:`_Raw` parts. A piece of content on the element's
-        own page (``/Pg``) is its bare MCID; one on another page an MCR dictionary."""
-        parent = PDFObjectReference(el.parent.name if el.parent is not None else "StructTreeRoot")
-        parts: list = [f"<< /Type /StructElem /S /{el.type} /P ", parent]
+
+class _Element(PDFObject):
+    """A structure element, written straight from the collected :class:`Element` when the
+    document is formatted (object numbers are known then). A piece of content on the
+    element's own page (``/Pg``) is its bare MCID; one on another page an MCR dictionary.
+
+    The tree has an object per element and an entry per piece of content; ReportLab's
+    general dictionary formatting costs several times more than this, and the tagged
+    build may cost at most 10 % more than an untagged one.
+    """
+
+    def __init__(self, el: Element, pages: dict[int, str]) -> None:
+        self.el, self.pages = el, pages
+
+    def format(self, document) -> bytes:
+        el, pages = self.el, self.pages
+        num = document.idToObjectNumberAndVersion
+        ref = lambda name: "%s %s R" % num[name]  # noqa: E731
+        parent = el.parent.name if el.parent is not None else "StructTreeRoot"
         home = next((k[1] for k in el.kids if not isinstance(k, Element)), None)
+        out = [f"<< /Type /StructElem /S /{el.type} /P {ref(parent)}"]
         if home is not None:
-            parts += [" /Pg ", page_ref[home]]
-        parts.append(" /K [")
+            out.append(f" /Pg {ref(pages[home])}")
+        out.append(" /K [")
         for kid in el.kids:
             if isinstance(kid, Element):
-                if kid.name:
-                    parts += [PDFObjectReference(kid.name), " "]
+                out.append(ref(kid.name) + " ")
             elif kid[0] == "mcid":
-                if kid[1] == home:
-                    parts.append(f"{kid[2]} ")
-                else:
-                    parts += ["<< /Type /MCR /Pg ", page_ref[kid[1]], f" /MCID {kid[2]} >> "]
+                out.append(f"{kid[2]} " if kid[1] == home else
+                           f"<< /Type /MCR /Pg {ref(pages[kid[1]])} /MCID {kid[2]} >> ")
             else:
-                parts += ["<< /Type /OBJR /Pg ", page_ref[kid[1]], " /Obj ", PDFObjectReference(kid[2]), " >> "]
-        parts.append("]")
+                out.append(f"<< /Type /OBJR /Pg {ref(pages[kid[1]])} /Obj {ref(kid[2])} >> ")
+        out.append("]")
         node = el.node
+        strings = []
         if node is not None:
             if node.lang:
-                parts += [" /Lang ", _pdf_text(node.lang)]
+                strings.append(("Lang", node.lang))
             if node.alt:
-                parts += [" /Alt ", _pdf_text(node.alt)]
+                strings.append(("Alt", node.alt))
             if node.title and node.type in ("Sect", "Art"):
-                parts += [" /T ", _pdf_text(node.title)]
+                strings.append(("T", node.title))
         if el.actual is not None:
             actual = "".join(el.actual)
-            parts += [" /ActualText ", _pdf_text(actual)]
+            strings.append(("ActualText", actual))
             lang = script_lang(actual)
             if lang:
-                parts += [" /Lang ", _pdf_text(lang)]
-        parts.append(" >>")
-        return parts
+                strings.append(("Lang", lang))
+        for key, value in strings:
+            text = _pdf_text(value)
+            out.append(f" /{key} " + (text if isinstance(text, str) else text.format(document).decode("latin-1")))
+        out.append(" >>")
+        return "".join(out).encode("latin-1")
 
 
 class _Raw(PDFObject):
-    """A PDF object written from ready-made parts: text, references and strings.
-
-    The structure tree has an object per element and an entry per piece of
-    content; ReportLab's general dictionary formatting costs several times
-    more than joining these parts, and the tree must stay cheap (a tagged
-    build may cost at most 10 % more than an untagged one).
-    """
+    """A PDF object written from ready-made parts: text, references and strings (the ParentTree)."""
 
     def __init__(self, parts: list) -> None:
         self.parts = parts
@@ -632,7 +649,7 @@ class TaggedParagraph(KPParagraph):
 
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = tagger_of(canvas) if self.node is not None else None
-        self._tagger, self._tag_line = tagger, 0
+        self._tagger, self._tag_line, self._tag_broken = tagger, 0, None
         if tagger is None:
             return super().drawOn(canvas, x, y, _sW)
         count = canvas._annotationCount
@@ -664,11 +681,39 @@ class TaggedParagraph(KPParagraph):
             return "word"
         return None
 
+    def _switch_runs(self, runs, para: Node, first: bool, last: bool) -> list:
+        """A line without a broken word: open the piece on the first line, switch where
+        the node changes, close on the last line."""
+        cur = None if first else self._tag_cur
+        out: list = []
+        for f, t in runs:
+            if t:
+                n = getattr(f, "node", None) or para
+                if first:
+                    out.append((_Mark("open", (para, n)), ""))
+                    cur, first = n, False
+                elif n is not cur:
+                    out.append((_Mark("switch", n), ""))
+                    cur = n
+            out.append((f, t))
+        if first:  # a line with no text at all
+            out.insert(0, (_Mark("open", (para, para)), ""))
+            cur = para
+        self._tag_cur = cur
+        if last:
+            out.append((_Mark("close", None), ""))
+        return out
+
     def _marked_runs(self, runs, items, lines, li):
         para = self.node
-        broken = self._broken(items, lines[li])
+        if self._tag_broken is None:
+            self._tag_broken = [self._broken(items, ln) for ln in lines]
+        broken = self._tag_broken[li]
         hyph = broken is not None
-        after_hyph = (li == 0 and self._kp_cont) or (li > 0 and self._broken(items, lines[li - 1]) is not None)
+        after_hyph = (li == 0 and self._kp_cont) or (li > 0 and self._tag_broken[li - 1] is not None)
+        last = li == len(lines) - 1
+        if not (hyph or after_hyph):  # most lines: marks only where the node changes
+            return self._switch_runs(runs, para, li == 0, last)
         text = "".join(t for _, t in runs)
         first_space = text.find(" ") if " " in text else len(text)
         body = text[:-1] if broken == "hyphen" else text
@@ -710,6 +755,6 @@ class TaggedParagraph(KPParagraph):
         if after_hyph and first_space >= len(text):
             out.append((_Mark("word_end", (para, text, cur)), ""))
         self._tag_cur = cur
-        if li == len(lines) - 1:
+        if last:
             out.append((_Mark("close", None), ""))
         return out
