@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ISSUES := $(filter-out %.brand.yaml,$(wildcard issues/*.yaml))
 
-.PHONY: pdfs test bench typography previews clean check
+.PHONY: pdfs test bench typography acceptance previews clean check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: $(STAMP)
 
 typography: $(STAMP)
 	$(BIN)/python bench/typography.py --write
+
+## Issue-8/9 figures on content nobody tuned for (tests/data/stress) and the samples
+acceptance: $(STAMP)
+	$(BIN)/python bench/acceptance.py
 
 ## Page PNGs and contact sheets for review
 previews: $(STAMP)

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing_pdf.batch import discover  # noqa: E402
+from briefing_pdf.fonts import shipped_font_dir  # noqa: E402
 from briefing_pdf.pipeline import check  # noqa: E402
 from briefing_pdf.reference import reference_text  # noqa: E402
 from briefing_pdf.render import render  # noqa: E402
@@ -46,6 +47,9 @@ FIGURES = [  # (label, path in pdfcheck's JSON, target)
     ("visible hyphens as soft hyphens", ("glyphs", "soft_hyphen_midline"), "0"),
     ("missing glyphs (tofu)", ("glyphs", "notdef"), "0"),
     ("words in reading order (recall)", ("text", "recall"), "≥ 0.99"),
+    ("kern pairs applied, body", ("kerning", "body", "share_kerned"), "≥ 0.95"),
+    ("kern pairs applied, headings", ("kerning", "headings", "share_kerned"), "≥ 0.95"),
+    ("protrusion detected", ("typography", "protrusion_detected"), "yes"),
 ]
 
 
@@ -60,7 +64,9 @@ def pdfcheck_path() -> Path:
 
 
 def measure(pdf: Path, reference: Path) -> dict:
-    out = subprocess.run([sys.executable, str(pdfcheck_path()), str(pdf), "--json", "--reference", str(reference)],
+    # --font-dir: the kern data of the embedded subsets come from the shipped fonts
+    out = subprocess.run([sys.executable, str(pdfcheck_path()), str(pdf), "--json", "--reference", str(reference),
+                          "--font-dir", str(shipped_font_dir())],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
@@ -75,6 +81,8 @@ def pick(report: dict, path: tuple) -> object:
 def fmt(value: object, label: str) -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if label.startswith("hyphenated"):
         return f"{float(value) * 100:.0f} %"
     if isinstance(value, float):

@@ -128,7 +128,12 @@ def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
     def fonts() -> None:
         from .fonts import load_fontset
 
-        load_fontset({}, None, "<shipped fonts>").register_all()
+        from .kerning import kern_table
+
+        fonts = load_fontset({}, None, "<shipped fonts>")
+        fonts.register_all()
+        for face in fonts.faces:  # pair-kerning tables (built once, then read from the disk cache)
+            kern_table(fonts.name(face))
 
     def hyphenation(lang: str) -> Callable[[], object]:
         def load() -> None:  # the line breaker's hyphenator loads pyphen's dictionary on first use

@@ -143,6 +143,8 @@ class Theme:
     logo: Path | None = None
     imprint: Imprint | None = None
     series: str = ""
+    #: House hyphenation exceptions (brand's, then the issue's; see :func:`house_hyphenation`).
+    hyphenation: tuple[str, ...] = ()
 
     def label(self, key: str) -> str:
         return self.labels[key]
@@ -247,7 +249,17 @@ def make_theme(issue: Issue, brand: Loaded[Brand]) -> Theme:
         imprint=issue.imprint or (_default_imprint(issue.language) if _is_builtin(brand) else None)
         or model.imprint,
         series=issue.series or model.series or model.name,
+        hyphenation=house_hyphenation(model.hyphenation, issue.hyphenation),
     )
+
+
+def house_hyphenation(brand: list[str], issue: list[str]) -> tuple[str, ...]:
+    """The brand's hyphenation exceptions extended by the issue's; an issue
+    entry replaces the brand's entry for the same word (case-insensitive)."""
+    merged: dict[str, str] = {}
+    for entry in [*brand, *issue]:
+        merged[entry.replace("-", "").lower()] = entry
+    return tuple(merged.values())
 
 
 def _logo_problem(path: Path) -> str | None:

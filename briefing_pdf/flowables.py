@@ -25,6 +25,8 @@ from reportlab.platypus.flowables import HRFlowable, Spacer
 
 from .tagging import ARTIFACT_LAYOUT, artifact, marked, tagger_of
 
+from .kerning import draw_string, kerned_width, text_out
+
 
 @dataclass
 class PageRegistry:
@@ -45,9 +47,8 @@ class PageRegistry:
         """
         for key, (font, size, color) in self.number_forms.items():
             canvas.beginForm(_form_name(key), lowerx=-80, lowery=-size, upperx=2, uppery=2 * size)
-            canvas.setFont(font, size)
             canvas.setFillColor(HexColor(color))
-            canvas.drawRightString(0, 0, str(self.pages.get(key, "?")))
+            draw_string(canvas, 0, 0, str(self.pages.get(key, "?")), font, size, align="right")
             canvas.endForm()
 
     def __deepcopy__(self, memo):
@@ -58,13 +59,19 @@ class PageRegistry:
 
 def draw_runs(canvas, x: float, y: float, runs: list[tuple[str, str]], size: float,
               tracking: float = 0) -> None:
-    """One line of text in font runs ((font, text) pairs) starting at (x, y)."""
+    """One line of text in font runs ((font, text) pairs) starting at (x, y),
+    kerned (its width is :func:`runs_width`)."""
     text = canvas.beginText(x, y)
     text.setCharSpace(tracking)
     for font, chunk in runs:
         text.setFont(font, size)
-        text.textOut(chunk)
+        text_out(text, chunk)
     canvas.drawText(text)
+
+
+def runs_width(runs: list[tuple[str, str]], size: float, tracking: float = 0) -> float:
+    """Advance width of what :func:`draw_runs` draws."""
+    return sum(kerned_width(chunk, font, size) + tracking * len(chunk) for font, chunk in runs)
 
 
 def _form_name(key: str) -> str:
@@ -373,7 +380,7 @@ class ContentsEntry(Flowable):
         last = self.paragraph.blPara.lines[-1]
         natural = getattr(last, "currentWidth", None)  # our paragraphs: balanced lines may be narrower
         if natural is not None:
-            return natural
+            return self.paragraph.style.leftIndent + natural
         extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
         return self.text_width - extra
 
@@ -393,8 +400,10 @@ class ContentsEntry(Flowable):
         if count > 0:
             leader = c.beginText(end - count * step, baseline)
             leader.setFont(self.font, self.size)
-            leader.setCharSpace(step - dot)
-            leader.textOut("." * count)
+            # a font that kerns ".." draws the dots that much closer: the
+            # character spacing makes up for it, so the step stays exact
+            leader.setCharSpace(step - dot - kerned_width("..", self.font, self.size) + 2 * dot)
+            text_out(leader, "." * count)
             with artifact(c):
                 c.drawText(leader)
         c.translate(self.width, baseline)
@@ -430,7 +439,7 @@ class DisplayLine(Flowable):
         self.runs, self.size, self.color = runs, size, color
         self.leading_factor = (leading or size * 1.05) / size
         self.spaceAfter = space_after
-        self.natural = sum(stringWidth(chunk, font, 1) for font, chunk in runs)
+        self.natural = sum(kerned_width(chunk, font, 1) for font, chunk in runs)
         self.drawn_size = size
 
     def wrap(self, availWidth, availHeight):

@@ -122,6 +122,11 @@ def register(path: Path, role: str) -> str:
     return name
 
 
+def registered_file(name: str) -> Path | None:
+    """The font file registered under a ReportLab font name (None: not ours)."""
+    return _registered.get(name)
+
+
 def _scale(factor: float, x: float) -> float:
     return x * factor
 

@@ -1,20 +1,30 @@
 """Hyphenation policy for the whole-paragraph line breaker.
 
-:class:`Hyphenator` wraps pyphen (``de_DE`` / ``en_US``) with the policy a
-briefing needs, and :func:`break_points` turns one whitespace-delimited token
-(punctuation, quotes, links, CJK and all) into its break opportunities.
+:class:`Hyphenator` wraps pyphen with the policy a briefing needs, and
+:func:`break_points` turns one whitespace-delimited token (punctuation,
+quotes, links, CJK and all) into its break opportunities.
 
-Why a policy on top of pyphen (see ../shared/field-notes.md):
+Why these dictionaries and this policy (see ../shared/field-notes.md and
+docs/typography.md, "Hyphenation dictionaries"):
 
-* pyphen's dictionary load costs ~0.7–1.3 s.  It is loaded lazily, once per
-  process (module-level cache), and every word's result is memoised at module
-  level, so repeated builds in one process pay nothing.
-* German patterns allow two-letter tails ("Medikamen-te") and split inside
-  "sch"/"ch"/"ck" ("forts-chrittlicher").  We require a minimum word length
-  and minimum fragment lengths, forbid splits inside those letter groups, and
-  accept an exception list.
-* Words with digits ("R1-Modell"), URLs / e-mail addresses and all-caps
-  abbreviations are not hyphenated automatically.
+* The patterns are TeX's, converted by tools/make_hyph_dic.py and shipped in
+  ``briefing_pdf/data/hyph``: German from the Trennmuster project
+  (``dehyphn-x``, reformed spelling), English ``hyph-en-us`` (with its
+  ``\\hyphenation`` exceptions).  pyphen's bundled German dictionary merges
+  libhyphen's two compound levels without their minimums and splits
+  "Zusamme-narbeit", "Deut-schland", "forts-chrittlicher"; the TeX patterns
+  do not, so no letter-group repairs are needed on top of them.
+* Parsing a dictionary costs ~0.5–1 s.  The parsed table is cached on disk
+  (:mod:`briefing_pdf.cache`), loaded lazily once per process, and every
+  word's result is memoised at module level.
+* We require a minimum word length and fragment lengths (at least the
+  dictionary's own LEFT/RIGHTHYPHENMIN) and accept house exceptions
+  (``Deep-Seek``: only there; ``OpenAI``: never), which override every rule.
+* Words with digits ("R1-Modell"), URLs / e-mail addresses, all-caps
+  abbreviations and CamelCase names are not hyphenated automatically.
+  :meth:`Hyphenator.is_name` tells the line breaker which words are proper
+  names or foreign (letters outside the language's alphabet; in English a
+  capital not at a sentence start): those break only reluctantly.
 * A word that already contains a hyphen ("Europe-US-China") breaks only after
   its hyphens; nothing is added there (``EXPLICIT``).
 * Leading/trailing punctuation, including German quotes „ and “, is stripped
@@ -22,17 +32,18 @@ Why a policy on top of pyphen (see ../shared/field-notes.md):
 * URL slashes are breaks without hyphen (``NOHYPHEN``); so is the boundary
   between two CJK characters (except before closing CJK punctuation).
 
-Callers decide *where* hyphenation applies at all: headings simply do not
-pass a hyphenator, and the paragraph adapter skips bold runs (names).
+Callers decide *where* hyphenation applies at all: headings get only
+reluctant breaks, and the paragraph adapter treats bold runs as names.
 """
 from __future__ import annotations
 
 import re
 import threading
-from typing import Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
 
 __all__ = ["Hyphenator", "break_points", "HYPHEN", "EXPLICIT", "NOHYPHEN", "URLCHAR",
-           "is_cjk", "get_hyphenator"]
+           "is_cjk", "get_hyphenator", "dictionary_path", "parse_exception"]
 
 #: Break kinds returned by :func:`break_points`.
 HYPHEN = "hyphen"      # dictionary break: draw an added "-" at the line end
@@ -41,7 +52,17 @@ NOHYPHEN = "nohyphen"  # URL slash, CJK boundary: draw nothing extra
 URLCHAR = "urlchar"    # inside a long URL segment: last-resort, nothing extra
 
 _LANGS = {"de": "de_DE", "de_DE": "de_DE", "de-DE": "de_DE",
-          "en": "en_US", "en_US": "en_US", "en-US": "en_US", "en_GB": "en_GB"}
+          "en": "en_US", "en_US": "en_US", "en-US": "en_US",
+          "en_GB": "en_US"}   # no British patterns shipped: the American ones are the nearer fit
+
+#: Shipped dictionaries (tools/make_hyph_dic.py; sources and licences in
+#: briefing_pdf/data/hyph/README.md).
+_DIC_FILES = {"de_DE": "hyph_de_DE.dic", "en_US": "hyph_en_US.dic"}
+
+#: Letters that belong to the language; a word with any other letter is a
+#: name or a foreign word (Šefčovič, Gdańsk, Путин) and breaks only reluctantly.
+_ALPHABETS = {"de_DE": frozenset("abcdefghijklmnopqrstuvwxyzäöüß"),
+              "en_US": frozenset("abcdefghijklmnopqrstuvwxyz")}
 
 _PYPHEN: Dict[str, object] = {}
 _PYPHEN_LOCK = threading.Lock()
@@ -53,7 +74,7 @@ _TRAIL = "\"'„“”‚‘’«»‹›)]}.,;:!?…*_%"
 _HYPHENS = "-\u2010\u2011\u2013"       # hyphen-minus, hyphen, nb-hyphen, en dash
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.I)
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_BAD_PAIRS = ("ch", "ck")      # German: never split inside ch, ck, sch
+_POSSESSIVE = ("'s", "’s")
 _CJK_CLOSE = set("，。、；：？！）」』】〕〉》”’・ー…％")
 _CJK_OPEN = set("（「『【〔〈《“‘")
 
@@ -81,18 +102,37 @@ def is_cjk(ch: str) -> bool:
             or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x1100 <= o <= 0x11FF)
 
 
-def _preload_patterns(pyphen, lang: str) -> None:
-    """Put pyphen's parsed patterns for ``lang`` into its own cache, from disk.
+def dictionary_path(lang: str) -> Path:
+    """The shipped ``.dic`` for a language code (``de``, ``en_US`` ...)."""
+    return Path(__file__).resolve().parent / "data" / "hyph" / _DIC_FILES[_LANGS[lang]]
 
-    pyphen parses a dictionary in ~0.7 s; the parsed table (plain strings and
-    ints) loads with marshal in a tenth of that. See :mod:`briefing_pdf.cache`.
+
+def _hyphenmins(path: Path) -> Tuple[int, int]:
+    """LEFT/RIGHTHYPHENMIN declared at the top of a .dic (pyphen ignores
+    them; default 2/2)."""
+    left = right = 2
+    with path.open(encoding="utf-8") as fh:
+        for _, line in zip(range(10), fh):
+            m = re.match(r"(LEFT|RIGHT)HYPHENMIN\s+(\d+)", line)
+            if m:
+                if m.group(1) == "LEFT":
+                    left = int(m.group(2))
+                else:
+                    right = int(m.group(2))
+    return left, right
+
+
+def _preload_patterns(pyphen, path: Path) -> None:
+    """Put pyphen's parsed patterns for ``path`` into its own cache, from disk.
+
+    pyphen parses the German patterns in ~0.5 s; the parsed table (plain
+    strings and ints) loads with marshal in a fraction of that. See
+    :mod:`briefing_pdf.cache`.
     """
     import marshal
-    from pathlib import Path
 
     from .cache import cached, file_key
 
-    path = Path(pyphen.LANGUAGES[lang])
     if path in pyphen.hdcache:
         return
 
@@ -107,7 +147,7 @@ def _preload_patterns(pyphen, lang: str) -> None:
         return hd
 
     try:
-        table = cached(file_key("hyph", path, pyphen.VERSION if hasattr(pyphen, "VERSION") else ""),
+        table = cached(file_key("hyph", path, getattr(pyphen, "VERSION", "")),
                        parse, marshal.dumps, marshal.loads)
         pyphen.hdcache[path] = rebuild(table)
     except Exception:  # pragma: no cover - the cache is only an optimisation
@@ -115,16 +155,31 @@ def _preload_patterns(pyphen, lang: str) -> None:
 
 
 def _load(lang: str):
+    """``(pyphen.Pyphen, left, right)`` for a normalised language code."""
     d = _PYPHEN.get(lang)
     if d is None:
         with _PYPHEN_LOCK:
             d = _PYPHEN.get(lang)
             if d is None:
                 import pyphen  # imported lazily: the import itself is cheap
-                _preload_patterns(pyphen, lang)
-                d = pyphen.Pyphen(lang=lang, left=2, right=2)
+                path = dictionary_path(lang)
+                left, right = _hyphenmins(path)
+                _preload_patterns(pyphen, path)
+                d = (pyphen.Pyphen(filename=path, left=left, right=right), left, right)
                 _PYPHEN[lang] = d
     return d
+
+
+def parse_exception(entry: str) -> Tuple[str, Tuple[int, ...]]:
+    """``"Deep-Seek"`` -> ``("deepseek", (4,))``: the lookup key (lower case,
+    no marks) and the allowed split offsets.  No mark means never split."""
+    pos, k = [], 0
+    for ch in entry:
+        if ch == "-":
+            pos.append(k)
+        else:
+            k += 1
+    return entry.replace("-", "").lower(), tuple(pos)
 
 
 class Hyphenator:
@@ -134,6 +189,11 @@ class Hyphenator:
     the allowed split offsets inside a bare word (no punctuation); use
     :func:`break_points` for raw tokens.  Results are memoised per word at
     module level (shared by all instances with the same settings).
+
+    ``exceptions`` are house entries such as ``"Deep-Seek"`` (split there and
+    nowhere else) or ``"OpenAI"`` (never split), matched case-insensitively
+    on the whole word; they override every other rule.  A dict
+    ``{word: marked}`` is accepted too (its values are used).
     """
 
 
@@ -141,21 +201,33 @@ class Hyphenator:
         return self  # one dictionary per language and process, never copied
 
     def __init__(self, lang: str = "de", min_word: int = 6, left: int = 2,
-                 right: int = 3, exceptions: Optional[Dict[str, str]] = None):
+                 right: int = 3, exceptions: Optional[Iterable[str]] = None):
         if lang not in _LANGS:
             raise ValueError("unsupported hyphenation language %r" % lang)
         self.lang = _LANGS[lang]
+        self.alphabet = _ALPHABETS[self.lang]
         self.min_word = min_word
         self.left = left
         self.right = right
-        self.exceptions = {}
-        for k, v in (exceptions or {}).items():
-            self.exceptions[k.lower()] = v
+        entries = exceptions.values() if isinstance(exceptions, dict) else (exceptions or ())
+        self.exceptions: Dict[str, Tuple[int, ...]] = dict(parse_exception(e) for e in entries)
         key = (self.lang, min_word, left, right, tuple(sorted(self.exceptions.items())))
         self._memo = _MEMO.setdefault(key, {})
+        self._classes = _MEMO.setdefault(("class",) + key, {})
         self._memo_id = key
 
     # -- policy -----------------------------------------------------------
+    def exception(self, word: str) -> Optional[Tuple[int, ...]]:
+        """The house exception's split offsets for a bare word, or None.
+        A possessive ("DeepSeek's") follows its base word."""
+        if not self.exceptions:
+            return None
+        low = word.lower()
+        r = self.exceptions.get(low)
+        if r is None and low.endswith(_POSSESSIVE):
+            r = self.exceptions.get(low[:-2])
+        return r
+
     def hyphenable(self, word: str) -> bool:
         """Whether a bare word may be hyphenated automatically at all."""
         if len(word) < self.min_word:
@@ -171,6 +243,41 @@ class Hyphenator:
             return False
         return True
 
+    def word_class(self, token: str, sentence_start: bool = False) -> str:
+        """How the line breaker may hyphenate a raw token: ``"exception"``
+        (a house entry: its marks, whatever else applies), ``"name"`` (a
+        proper name or foreign word: only reluctantly, when wider than the
+        line) or ``"word"`` (ordinary).  Memoised.
+
+        Foreign: a letter outside the language's alphabet (Šefčovič, Gdańsk,
+        Ελλάδα).  English also treats a capitalised word that does not start
+        a sentence as a name ("Hokkaido"); German capitalises every noun, so
+        there the capital says nothing.
+        """
+        key = (token, sentence_start)
+        r = self._classes.get(key)
+        if r is None:
+            r = self._classes[key] = self._word_class(token, sentence_start)
+        return r
+
+    def _word_class(self, token: str, sentence_start: bool) -> str:
+        i, j = _strip(token)
+        core = token[i:j]
+        if not core:
+            return "word"
+        if self.exception(core) is not None:
+            return "exception"
+        alphabet = self.alphabet
+        if any(c.isalpha() and c.lower() not in alphabet for c in core):
+            return "name"
+        if self.lang == "en_US" and core[0].isupper() and not sentence_start:
+            return "name"
+        return "word"
+
+    def is_name(self, token: str, sentence_start: bool = False) -> bool:
+        """Whether a token is a proper name or foreign word (see :meth:`word_class`)."""
+        return self.word_class(token, sentence_start) == "name"
+
     def positions(self, word: str) -> Tuple[int, ...]:
         """Allowed split offsets inside ``word`` (memoised)."""
         r = self._memo.get(word)
@@ -181,34 +288,15 @@ class Hyphenator:
         return r
 
     def _compute(self, word: str) -> Tuple[int, ...]:
+        exc = self.exception(word)
+        if exc is not None:
+            return exc
         if not self.hyphenable(word):
             return ()
-        low = word.lower()
-        exc = self.exceptions.get(low)
-        if exc is not None:
-            pos, k = [], 0
-            for ch in exc:
-                if ch == "-":
-                    pos.append(k)
-                else:
-                    k += 1
-            return tuple(pos)
-        d = _load(self.lang)
+        d, dleft, dright = _load(self.lang)
+        left, right = max(self.left, dleft), max(self.right, dright)
         n = len(word)
-        out = []
-        for p in d.positions(word):
-            p = int(p)
-            if p < self.left or n - p < self.right:
-                continue
-            if self.lang.startswith("de"):
-                pair = low[p - 1:p + 1]
-                if pair in _BAD_PAIRS:
-                    continue
-                if low[p - 1] == "s" and low[p:p + 2] == "ch":
-                    # s|ch: the correct split is usually one letter earlier
-                    continue
-            out.append(p)
-        return tuple(out)
+        return tuple(p for p in map(int, d.positions(word)) if p >= left and n - p >= right)
 
     def hyphenate(self, word: str) -> str:
         """Debug helper: the word with '-' at every allowed position."""
@@ -221,12 +309,15 @@ class Hyphenator:
         return "-".join(parts)
 
 
-def get_hyphenator(lang: str = "de", **kw) -> Hyphenator:
-    """Shared :class:`Hyphenator` instance per (lang, settings)."""
-    key = (lang, tuple(sorted(kw.items())))
+def get_hyphenator(lang: str = "de", exceptions: Iterable[str] = (), **kw) -> Hyphenator:
+    """Shared :class:`Hyphenator` instance per (lang, exceptions, settings)."""
+    exc = tuple(exceptions)
+    key = (lang, exc, tuple(sorted(kw.items())))
     h = _INSTANCES.get(key)
     if h is None:
-        h = _INSTANCES[key] = Hyphenator(lang, **kw)
+        if len(_INSTANCES) > 256:   # many issues with different house lists in one process
+            _INSTANCES.clear()
+        h = _INSTANCES[key] = Hyphenator(lang, exceptions=exc, **kw)
     return h
 
 

@@ -10,8 +10,9 @@ Usage::
 ``markup`` is ordinary ReportLab paragraph markup (``<b>``, ``<i>``,
 ``<font name=...>``, ``<a href=... color=...>``, ``<a name=.../>``, ``<br/>``,
 entities).  ReportLab's parser produces ``self.frags``; from them we build a
-box/glue/penalty list with real font metrics (``pdfmetrics.stringWidth`` per
-fragment font and size) and break it with :mod:`briefing_pdf.linebreak`.
+box/glue/penalty list with real font metrics (kerned widths per fragment font
+and size, :mod:`briefing_pdf.kerning`) and break it with
+:mod:`briefing_pdf.linebreak`.
 
 Drawing is our own (``drawPara`` is overridden) because each justified line
 gets its own horizontal glyph scale (``Tz``, within ±``expand``), optional
@@ -35,10 +36,29 @@ Why not ReportLab's own machinery for the rest:
 * Links are tracked per drawn run with the actual (scaled) advance, so a link
   that spans a line break yields one clickable rectangle per line.
 
+Kerning: every width the breaker sees includes the font's pair kerning (also
+across fragments of one font and size inside a word, e.g. a link that starts
+mid-word; never across a space), and the drawing places the glyphs with
+``TJ`` arrays (:func:`briefing_pdf.kerning.text_out`), so breaker widths and
+drawn widths are the same.  The kern across a hyphenation point belongs to
+the box before it; taking the break removes it again and adds the hyphen
+with its own kern.
+
+Protrusion (margin kerning): on justified lines a final hyphen, full stop,
+comma, colon, semicolon or closing quote hangs into the right margin by a
+share of its width, an opening quote at the start into the left margin
+(:data:`briefing_pdf.kerning.PROTRUDE_RIGHT` / ``PROTRUDE_LEFT``).  The
+breaker knows the right-hand hang: the hyphen penalty is that much narrower,
+and a word ending in such a character is followed by a zero-cost break whose
+negative width is the hang.  The drawing stretches the line over the column
+width plus the hangs, except that a line already looser than ``r = 1``
+hangs only as far as it stays at ``r = 1``.
+
 Shaping is left off (``shaping=0``): ReportLab 5.1's HarfBuzz path crashes on
 mixed-font words, on paragraphs starting with ``<a name/>`` and on re-laid-out
 hyphenated splits (field notes), and German/English Latin text needs no
-shaping beyond kerning, which ReportLab does not apply anyway.
+shaping beyond pair kerning, which we apply ourselves (no ligatures:
+docs/typography.md, "Kerning and ligatures").
 
 Known simplifications: ``autoLeading`` is ignored (fixed ``style.leading``),
 right-to-left text and ``<img>`` inline images are not supported, ``endDots``
@@ -51,18 +71,18 @@ from typing import Dict, List, Optional
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.geomutils import normalizeTRBL
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,
                                           _doLink, _drawBullet, _handleBulletWidth)
 from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
+from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, protrusion, text_out
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
 _WS = " \t\n\r\f\v"
-#: A no-break space: a tie between two words (see text.tie_spaces). It is set
+#: A no-break space: a tie between two words (see briefing_pdf.ties). It is set
 #: as an ordinary interword glue that stretches like the others, with an
 #: infinite penalty in front (TeX's ``~``), so justified ties do not look tight.
 _NBSP = "\u00a0"
@@ -72,13 +92,70 @@ _TEMPLATES: Dict[tuple, dict] = {}
 
 
 def _sw(text: str, font: str, size: float) -> float:
+    """Kerned advance width of ``text`` in one font (memoised)."""
     k = (text, font, size)
     v = _SW_CACHE.get(k)
     if v is None:
         if len(_SW_CACHE) > 200000:
             _SW_CACHE.clear()
-        v = _SW_CACHE[k] = stringWidth(text, font, size)
+        v = _SW_CACHE[k] = kerned_width(text, font, size)
     return v
+
+
+def _kern_pt(f1, a: str, f2, b: str) -> float:
+    """The kern (points) between character ``a`` drawn in fragment ``f1`` and
+    the following ``b`` in ``f2``: only within one font, size and baseline
+    (a link or a colour change inside a word keeps its kerning)."""
+    if f1 is None or f2 is None or f1.fontName != f2.fontName or f1.fontSize != f2.fontSize \
+            or getattr(f1, "rise", 0) != getattr(f2, "rise", 0):
+        return 0.0
+    return kern_pair(a, b, f1.fontName) * f1.fontSize / 1000.0
+
+
+def _run_width(segs) -> float:
+    """Kerned width of consecutive (frag, text) segments, kerns across them included."""
+    width = 0.0
+    pf = pt = None
+    for f, t in segs:
+        if t:
+            width += _sw(t, f.fontName, f.fontSize)
+            if pf is not None:
+                width += _kern_pt(pf, pt[-1], f, t[0])
+            pf, pt = f, t
+    return width
+
+
+def _char_widths(segs) -> list:
+    """Per-character widths of segments (each with its kern to the next
+    character), for emergency splitting of a token wider than the line."""
+    out = []
+    flat = [(f, ch) for f, t in segs for ch in t]
+    for i, (f, ch) in enumerate(flat):
+        w = _sw(ch, f.fontName, f.fontSize)
+        if i + 1 < len(flat):
+            w += _kern_pt(f, ch, flat[i + 1][0], flat[i + 1][1])
+        out.append(w)
+    return out
+
+
+_LOOK = ("fontName", "fontSize", "textColor", "rise", "backColor", "link", "us_lines")
+
+
+def _same_look(a, b) -> bool:
+    """True when two text fragments draw alike (so they can share one run)."""
+    if hasattr(a, "cbDefn") or hasattr(b, "cbDefn"):
+        return False
+    return all(getattr(a, k, None) == getattr(b, k, None) for k in _LOOK)
+
+
+def _frag_at(segs, index: int):
+    """The fragment that holds character ``index`` of a segment list."""
+    pos = 0
+    for f, t in segs:
+        pos += len(t)
+        if index < pos:
+            return f
+    return None
 
 
 class KPSettings:
@@ -91,7 +168,7 @@ class KPSettings:
                  url_penalty: float = 100.0, url_char_penalty: float = 600.0, cjk_penalty: float = 0.0,
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
-                 reluctant_min_chars: int = 14, display: bool = False,
+                 reluctant_min_chars: int = 14, display: bool = False, protrude: bool = True,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand
@@ -118,6 +195,10 @@ class KPSettings:
         #: only at spaces, unless a word is wider than the line, and they are
         #: balanced (see :meth:`KPParagraph._break_display`).
         self.display = display
+        #: justified lines: hyphens, full stops, commas, quotes ... at a line
+        #: end hang into the margin, opening quotes at a line start too
+        #: (kerning.PROTRUDE_RIGHT / PROTRUDE_LEFT)
+        self.protrude = protrude
         self.params = params or lb.Params()
 
 
@@ -143,6 +224,26 @@ def _slice_segs(segs, a: int, b: int):
         if lo < hi:
             out.append((f, t[lo - pos:hi - pos]))
         pos += n
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether a word ends a sentence (or a clause before a colon), so that
+    a capital on the next word is no sign of a name."""
+    return text.rstrip("\"'”’“»«)]*").endswith((".", "!", "?", ":", "…"))
+
+
+def _reluctant_points(text: str, pts):
+    """Drop dictionary points that leave fewer than 4 letters on a side:
+    a forced break in a long word must still read as two real fragments."""
+    total = sum(ch.isalpha() for ch in text)
+    out = []
+    for p, kind in pts:
+        if kind == HYPHEN:
+            before = sum(ch.isalpha() for ch in text[:p])
+            if before < 4 or total - before < 4:
+                continue
+        out.append((p, kind))
     return out
 
 
@@ -223,60 +324,83 @@ class KPParagraph(Paragraph):
                     i = j
         return toks
 
-    def _template(self, segs, allow, expand, ls):
+    def _template(self, segs, allow, expand, ls, protrude=False):
         """Item template of one token: ``(ctext, csegs, entries)`` where an
         entry is ``("B", a, b, width, stretch)`` (characters a:b) or
-        ``("P", width, cost, flagged, auto, hyphen_frag_index)``."""
+        ``("P", width, cost, flagged, auto, hyphen_frag_index)``.
+
+        Widths are kerned. The kern across a break point (between characters
+        b-1 and b) is part of the box before it, and the penalty takes it off
+        again when the break is taken; it adds the hyphen with its own kern
+        instead, less the hyphen's protrusion when ``protrude`` (justified
+        text).  So a line's width is exact whichever breaks are chosen.
+        """
         st = self.settings
         raw = "".join(t for _, t in segs)
         text, pts = break_points(raw, self.hyphenator, allow_auto=bool(allow))
+        if allow == "reluctant":   # a forced break keeps 4+ letters on each side
+            pts = _reluctant_points(text, pts)
         hyphen_cost = st.hyphen_penalty if allow is True else st.reluctant_hyphen_penalty
         if text != raw:   # soft hyphens removed
             segs = [(f, t.replace("\xad", "")) for f, t in segs]
         cuts = [0] + [p for p, _ in pts] + [len(text)]
         entries = []
         single = len(segs) == 1
+        n = len(text)
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             if single:
-                f = segs[0][0]
+                f = lf = segs[0][0]
                 width = _sw(text[a:b], f.fontName, f.fontSize)
+                cross = _kern_pt(lf, text[b - 1], lf, text[b]) if b < n else 0.0
                 stretch = width * expand + (b - a) * ls * f.fontSize
             else:
                 piece = _slice_segs(segs, a, b)
-                width = 0.0
+                width = _run_width(piece)
                 nch = 0
                 fs = 0.0
+                lf = None
                 for f, t in piece:
                     if t:
-                        width += _sw(t, f.fontName, f.fontSize)
                         nch += len(t)
                         fs = f.fontSize
+                        lf = f
+                cross = _kern_pt(lf, text[b - 1], _frag_at(segs, b), text[b]) if b < n else 0.0
                 stretch = width * expand + nch * ls * fs
-            entries.append(("B", a, b, width, stretch))
+            entries.append(("B", a, b, width + cross, stretch))
             if k < len(pts):
                 kind = pts[k][1]
+                # what a break here takes off: the kern across it, and the
+                # part of the last glyph that hangs into the margin
+                off = cross + (protrusion(text[b - 1], lf.fontName, lf.fontSize)
+                               if protrude and kind != HYPHEN else 0.0)
                 if kind == HYPHEN:
-                    hf = segs[0][0] if single else _slice_segs(segs, a, b)[-1][0]
-                    entries.append(("P", _sw("-", hf.fontName, hf.fontSize),
-                                    hyphen_cost, True, True, hf))
+                    hf = lf
+                    hyphen = _sw("-", hf.fontName, hf.fontSize) + _kern_pt(hf, text[b - 1], hf, "-")
+                    if protrude:
+                        hyphen -= protrusion("-", hf.fontName, hf.fontSize)
+                    entries.append(("P", hyphen - off, hyphen_cost, True, True, hf))
                 elif kind == URLCHAR:
-                    entries.append(("P", 0.0, st.url_char_penalty, False, False, None))
+                    entries.append(("P", -off, st.url_char_penalty, False, False, None))
                 elif kind == EXPLICIT:
-                    entries.append(("P", 0.0, st.explicit_hyphen_penalty, True, False, None))
+                    entries.append(("P", -off, st.explicit_hyphen_penalty, True, False, None))
                 else:
                     cjk = not text[b - 1].isascii()
-                    entries.append(("P", 0.0, st.cjk_penalty if cjk else st.url_penalty,
+                    entries.append(("P", -off, st.cjk_penalty if cjk else st.url_penalty,
                                     False, False, None))
         return text, segs, entries
 
-    def _allow(self, hy_ok: bool, raw: str, bold: bool):
+    def _allow(self, hy_ok: bool, raw: str, bold: bool, sentence_start: bool = False):
         """Hyphenation for one word: True (ordinary), "reluctant" (only to avoid
-        cutting a very long word anywhere) or False."""
+        cutting a very long word anywhere) or False.  A house exception breaks
+        at its marks like an ordinary word, even when bold or a name; names
+        and foreign words (:meth:`Hyphenator.word_class`) only reluctantly."""
         if not hy_ok:
             return False
         st = self.settings
-        if st.hyphenate and (st.hyphenate_bold or not bold):
+        kind = self.hyphenator.word_class(raw, sentence_start)
+        if st.hyphenate and (kind == "exception"
+                             or (kind == "word" and (st.hyphenate_bold or not bold))):
             return True
         return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
@@ -287,7 +411,8 @@ class KPParagraph(Paragraph):
         ls = st.letterspace if justify else 0.0
         hy = self.hyphenator
         hy_ok = auto and hy is not None
-        tcache = _TEMPLATES.setdefault((id(st), expand, ls, hy._memo_id if hy else None), {})
+        protrude = justify and st.protrude
+        tcache = _TEMPLATES.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None), {})
         if len(tcache) > 100000:
             tcache.clear()
         Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
@@ -296,27 +421,29 @@ class KPParagraph(Paragraph):
         toks = self._tokens()
         ntoks = len(toks)
         sstretch, sshrink = st.space_stretch, st.space_shrink
+        start = True    # sentence start: capitals there are not names
         for ti, tok in enumerate(toks):
             if tok == "BR":
                 while items and items[-1].is_glue:
                     items.pop()
                 items.extend(lb.forced_break())
+                start = True
                 continue
             segs = tok.segs
             if len(segs) == 1:
                 f, raw = segs[0]
-                allow = self._allow(hy_ok, raw, _is_bold(f))
+                allow = self._allow(hy_ok, raw, _is_bold(f), start)
                 key = (raw, f.fontName, f.fontSize, allow)
                 tpl = tcache.get(key)
                 if tpl is None:
-                    tpl = tcache[key] = self._template(segs, allow, expand, ls)
+                    tpl = tcache[key] = self._template(segs, allow, expand, ls, protrude)
                 text, _, entries = tpl
+                lf = f
                 for e in entries:
                     if e[0] == "B":
                         a, b, width = e[1], e[2], e[3]
                         piece = [(f, text[a:b])] if (a or b != len(text)) else [(f, text)]
-                        pcs = (lambda piece=piece: [_sw(ch, ff.fontName, ff.fontSize)
-                                                    for ff, t in piece for ch in t]) \
+                        pcs = (lambda piece=piece: _char_widths(piece)) \
                             if width > 40.0 and b - a > 1 else None
                         append(Box(width, piece, e[4], e[4], pcs))
                     else:
@@ -324,25 +451,34 @@ class KPParagraph(Paragraph):
                                        auto=e[4]))
             else:
                 allow = self._allow(hy_ok, "".join(t for _, t in segs),
-                                    any(_is_bold(f) for f, t in segs if t))
-                text, csegs, entries = self._template(segs, allow, expand, ls)
+                                    any(_is_bold(f) for f, t in segs if t), start)
+                text, csegs, entries = self._template(segs, allow, expand, ls, protrude)
+                lf = _frag_at(csegs, len(text) - 1)
                 for e in entries:
                     if e[0] == "B":
                         a, b, width = e[1], e[2], e[3]
                         piece = _slice_segs(csegs, a, b)
-                        pcs = (lambda piece=piece: [_sw(ch, f.fontName, f.fontSize)
-                                                    for f, t in piece for ch in t]) \
+                        pcs = (lambda piece=piece: _char_widths(piece)) \
                             if width > 40.0 and b - a > 1 else None
                         append(Box(width, piece, e[4], e[4], pcs))
                     else:
                         append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
+            start = _ends_sentence(text)
             if tok.space is not None and ti < ntoks - 1:
+                # A line that ends after this word is that much narrower when
+                # its last glyph (a full stop, comma, hyphen ...) hangs into the
+                # margin; a zero-cost break before the space says so (and the
+                # space itself is then no longer a breakpoint).
+                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
+                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
                 if tok.tie:
                     append(lb.tie())
                 elif len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
                     # "Maschinenbau- und": a line ending here shows a hyphen,
                     # so the break must count as flagged (ladder cap).
-                    append(Penalty(0.0, 0.0, True, None))
+                    append(Penalty(-hang, 0.0, True, None))
+                elif hang:
+                    append(Penalty(-hang, 0.0, False, None))
                 f = tok.space
                 w = _sw(" ", f.fontName, f.fontSize)
                 if justify:
@@ -398,17 +534,22 @@ class KPParagraph(Paragraph):
         narrowest measure that still gives the same number of lines, so no
         line of one or two short words sits above long ones.
         """
-        spaces_only = [it for it in items if not (it.is_penalty and -lb.INF < it.cost < lb.INF)]
         narrow = min(w0, w1)
-        widest = run = 0.0  # the widest stretch of material with no break in it
-        for it in spaces_only:
-            if it.is_box:
+        # Words (material between glues) and whether each is wider than the line.
+        word_of, widths, word, run = [], [], 0, 0.0
+        for it in items:
+            if it.is_glue:
+                widths.append(run)
+                word, run = word + 1, 0.0
+            elif it.is_box:
                 run += it.width
-                widest = max(widest, run)
-            elif it.is_glue:
-                run = 0.0
-        if widest > narrow + 1e-6:
-            return lb.break_lines(items, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
+            word_of.append(word)
+        widths.append(run)
+        # Inside a word that fits, only the spaces may break; inside a word wider
+        # than the line its own points (hyphenation, slashes, CJK) are offered.
+        spaces_only = [it for it, w in zip(items, word_of)
+                       if not (it.is_penalty and -lb.INF < it.cost < lb.INF and widths[w] <= narrow + 1e-6)]
+        widest = max((w for w in widths if w <= narrow + 1e-6), default=0.0)
         best = lb.break_lines(spaces_only, (lambda i: w0 if i == 0 else w1) if w0 != w1 else w0, params)
         count = len(best.lines)
         if count < 2 or best.pass_used > 3:
@@ -574,13 +715,15 @@ class KPParagraph(Paragraph):
                 Gy += it.stretch
                 Gz += it.shrink
         end = items[ln.end] if ln.end < len(items) else None
-        if end is not None and end.is_penalty and end.width > 0 and end.payload is not None:
-            runs.append((end.payload, "-"))
-        # merge adjacent runs with the same fragment
+        if end is not None and end.is_penalty and end.flagged and end.payload is not None:
+            runs.append((end.payload, "-"))   # an added hyphen (its penalty carries the frag)
+        # merge adjacent runs of the same fragment, or of fragments that look
+        # the same (ReportLab's parser splits text at entities: "AT&amp;T"):
+        # one text operator per run, kerned throughout
         merged = []
         for f, t in runs:
-            if merged and merged[-1][0] is f and t:
-                merged[-1] = (f, merged[-1][1] + t)
+            if merged and t and (merged[-1][0] is f or (merged[-1][1] and _same_look(merged[-1][0], f))):
+                merged[-1] = (merged[-1][0], merged[-1][1] + t)
             else:
                 merged.append((f, t))
         return merged, Xy, Gy, Xz, Gz
@@ -646,12 +789,38 @@ class KPParagraph(Paragraph):
             nchars = 0
             nspaces = 0
             fs_line = fs0
-            for f, t in runs:
+            trail = [0.0] * len(runs)   # kern (1/1000 em) from a run to the next
+            prev = None
+            for ri, (f, t) in enumerate(runs):
                 if t:
                     natural += _sw(t, f.fontName, f.fontSize)
                     nchars += len(t)
                     nspaces += t.count(" ")
                     fs_line = f.fontSize
+                    if prev is not None:
+                        pf, pt, pi = prev
+                        k = _kern_pt(pf, pt[-1], f, t[0])
+                        if k:
+                            natural += k
+                            trail[pi] = k * 1000.0 / pf.fontSize
+                    prev = (f, t, ri)
+            hang_l = hang_r = 0.0
+            if just and st.protrude and prev is not None:
+                first = next((f, t) for f, t in runs if t)
+                hang_l = protrusion(first[1][0], first[0].fontName, first[0].fontSize, "left")
+                hang_r = protrusion(prev[1][-1], prev[0].fontName, prev[0].fontSize)
+                slack = width - natural
+                room = Xy + Gy - slack      # stretch left before the ratio reaches 1
+                if slack > 0 and hang_l + hang_r > max(room, 0.0):
+                    # a line that is loose already does not get looser for
+                    # its hang: it hangs only as far as it can stay at r <= 1
+                    cut = max(0.0, room) / (hang_l + hang_r)
+                    hang_l *= cut
+                    hang_r *= cut
+                # the line is set over the wider measure, shifted left by the
+                # opening quote's hang (the breaker counted the right hang)
+                width += hang_l + hang_r
+                x0 -= hang_l
             scale, tc, tw = 1.0, 0.0, 0.0
             if not just and natural > width + 0.01:
                 just = True    # a last/ragged line set with shrink: compress it
@@ -697,7 +866,7 @@ class KPParagraph(Paragraph):
             tx.setTextOrigin(x0, y)
             x = x0
             open_links = {}
-            for f, t in runs:
+            for ri, (f, t) in enumerate(runs):
                 if not t:
                     cb = getattr(f, "cbDefn", None)
                     if cb is not None:
@@ -723,8 +892,10 @@ class KPParagraph(Paragraph):
                 if f.rise != cur_rise:
                     tx.setRise(f.rise)
                     cur_rise = f.rise
-                adv = scale * (_sw(t, f.fontName, f.fontSize) + tc * len(t) + tw * t.count(" "))
-                tx.textOut(t)
+                kt = trail[ri]
+                adv = scale * (_sw(t, f.fontName, f.fontSize) + kt * f.fontSize / 1000.0
+                               + tc * len(t) + tw * t.count(" "))
+                text_out(tx, t, kt)
                 lk = f.link
                 for l in lk or ():
                     if l not in open_links:

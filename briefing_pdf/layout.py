@@ -24,7 +24,7 @@ from .brand import Theme
 from .document import Node, Text
 from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry, Rule,
                         SectionBand, Stack)
-from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup, to_markup
+from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup
 
 ParagraphFactory = Callable[..., Flowable]
 
@@ -102,13 +102,6 @@ class LayoutContext:
 
     # -- small helpers -------------------------------------------------------------
 
-    def markup(self, paragraph: str, face: str = "regular") -> str:
-        return to_markup(paragraph, self.theme.fonts, face, link_color=self.theme.colors.primary,
-                         lang=self.theme.lang)
-
-    def plain(self, text: str, face: str = "heading_bold") -> str:
-        return plain_markup(text, self.theme.fonts, face, lang=self.theme.lang)
-
     def link(self, url: str, inner_markup: str) -> str:
         """``inner_markup`` as a link to ``url`` in the link colour."""
         return f'<a href="{attr(url)}" color="{self.theme.colors.primary}">{inner_markup}</a>'
@@ -116,7 +109,7 @@ class LayoutContext:
     def run_in(self, label: str) -> str:
         """A bold sans run-in label in the primary colour (the space after it is the caller's)."""
         return (f'<font name="{self.theme.fonts.name("heading_bold")}" color="{self.theme.colors.primary}">'
-                f"{self.plain(label)}</font>")
+                f"{plain_markup(label, self.theme.fonts)}</font>")
 
     def inline(self, node: Node, face: str = "regular") -> str:
         """ReportLab markup for a block node's inline content (texts, links, spans)."""

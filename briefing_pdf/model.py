@@ -75,6 +75,30 @@ def _number_to_str(value: object) -> object:
     return value
 
 
+def _check_hyphenation_entry(value: str) -> str:
+    """One house hyphenation entry: a single word of letters (any script)
+    with optional ``-`` marks at the allowed breaks."""
+    value = value.strip()
+    word = value.replace("-", "")
+    if not word.isalpha():
+        raise ValueError("expected one word of letters with '-' at the allowed breaks "
+                         f"(e.g. 'Deep-Seek', or 'OpenAI' for never), got '{value}'")
+    if value.startswith("-") or value.endswith("-") or "--" in value:
+        raise ValueError(f"a '-' must stand between two letters, got '{value}'")
+    return value
+
+
+def _check_hyphenation_list(entries: list[str]) -> list[str]:
+    """The same word twice with different marks is a contradiction."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        key = entry.replace("-", "").lower()
+        if key in seen and seen[key] != entry:
+            raise ValueError(f"'{entry}' and '{seen[key]}' are the same word with different breaks")
+        seen[key] = entry
+    return entries
+
+
 Url = Annotated[str, AfterValidator(_check_url)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Color = Annotated[str, AfterValidator(_check_color)]
@@ -82,6 +106,10 @@ Line = Annotated[str, AfterValidator(_not_blank)]
 """A one-line string that must not be blank (titles, names)."""
 Text = Annotated[str, AfterValidator(_not_blank)]
 """Paragraphs with inline markup; blank lines separate paragraphs."""
+HyphenationEntry = Annotated[str, AfterValidator(_check_hyphenation_entry)]
+HyphenationList = Annotated[list[HyphenationEntry], AfterValidator(_check_hyphenation_list)]
+_HYPHENATION_HELP = ("House hyphenation exceptions, one word each, matched case-insensitively: "
+                     "'Deep-Seek' may break only at the marked point, 'OpenAI' (no '-') never.")
 
 
 class _Strict(BaseModel):
@@ -182,6 +210,8 @@ class Issue(_Strict):
     digest: list[DigestItem] = Field(default_factory=list)
     podcasts: list[Podcast] = Field(default_factory=list)
     imprint: Optional[Imprint] = Field(None, description="Default: the brand's imprint.")
+    hyphenation: HyphenationList = Field(
+        default_factory=list, description=_HYPHENATION_HELP + " Extends and overrides the brand's list.")
 
 
 class BrandColors(_Strict):
@@ -221,6 +251,7 @@ class Brand(_Strict):
         None, description='What the logo says, for screen readers (PDF /Alt); default: "<name> logo".')
     imprint: Optional[Imprint] = None
     labels: dict[Language, dict[LabelKey, Line]] = Field(default_factory=dict)
+    hyphenation: HyphenationList = Field(default_factory=list, description=_HYPHENATION_HELP)
 
 
 def issue_schema() -> dict:

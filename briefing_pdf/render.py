@@ -25,7 +25,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from .brand import Theme, long_date
 from .document import Node, build_document
-from .flowables import PageRegistry, draw_runs
+from .flowables import PageRegistry, draw_runs, runs_width
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
 from .tagging import ARTIFACT_FOOTER, CALLBACK, DEFAULT_STANDARD, STANDARDS, Tagger, add_pdfa, artifact, marked
@@ -80,9 +80,8 @@ class _Page:
               tracking: float = 0, align: str = "left") -> None:
         fonts = self.theme.fonts
         runs = [(font or fonts.name(face), chunk) for font, chunk in font_runs(text, fonts, face)]
-        width = sum(canvas.stringWidth(chunk, font, size) + tracking * len(chunk) for font, chunk in runs)
         if align == "right":
-            x -= width
+            x -= runs_width(runs, size, tracking)
         draw_runs(canvas, x, y, runs, size, tracking)
 
     def masthead(self, canvas, doc) -> None:
@@ -134,8 +133,7 @@ class _Page:
                              preserveAspectRatio=True, anchor="ne", mask="auto")
 
     def footer(self, canvas, doc) -> None:
-        theme, issue = self.theme, self.issue
-        d = theme.design
+        d = self.theme.design
         y = d.margin_bottom_mm * mm - 9 * mm
         with artifact(canvas, ARTIFACT_FOOTER):
             self._footer(canvas, y)
@@ -242,10 +240,13 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
-    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang)
+    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang,
+                                                                exceptions=theme.hyphenation)
     if paragraph_factory is None:
-        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False)
-        ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True)
+        ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False,
+                                                  exceptions=theme.hyphenation)
+        ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True,
+                                             exceptions=theme.hyphenation)
     from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams: smaller files, less work than ASCII85
@@ -287,18 +288,20 @@ def _no_hyphenation_settings(display: bool = False):
     return KPSettings(hyphenate=False, display=display)
 
 
-def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bool = False) -> Callable:
+def body_paragraph_factory(lang: str | None, hyphenate: bool = True, display: bool = False,
+                           exceptions: tuple[str, ...] = ()) -> Callable:
     """Whole-paragraph line breaking in ``lang``.
 
     ``hyphenate=False`` (labels, lists): no ordinary hyphenation; only a word
     too long for the line breaks, at a dictionary point. ``display=True``
     (headings, item titles, contents entries) also breaks only at spaces and
-    balances the lines.
+    balances the lines. ``exceptions``: the house hyphenation list
+    (``Theme.hyphenation``).
     """
     from .hyphenate import get_hyphenator
     from .tagging import TaggedParagraph
 
-    hyphenator = get_hyphenator(lang) if lang else None
+    hyphenator = get_hyphenator(lang, exceptions) if lang else None
     settings = None if hyphenate and not display else _no_hyphenation_settings(display)
 
     def make(markup: str, style, node=None, **kwargs) -> Flowable:

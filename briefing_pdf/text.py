@@ -205,41 +205,15 @@ def link_allowed(href: str) -> bool:
     return scheme in ALLOWED_SCHEMES and bool(href.split(":", 1)[1].strip())
 
 
-def tie_runs(runs: list[Run], lang: str | None) -> list[Run]:
-    """Runs with the no-break rules of :mod:`briefing_pdf.ties` applied.
-
-    The rules see the paragraph's whole text, so "Dr. **Keller**" ties
-    across the change of style.
-    """
-    from .ties import NBSP, tie_positions
-
-    positions = tie_positions("".join(r.text for r in runs), lang)
-    if not positions:
-        return runs
-    out, offset, pending = [], 0, iter(positions)
-    nxt = next(pending, None)
-    for run in runs:
-        chars = list(run.text)
-        while nxt is not None and nxt < offset + len(chars):
-            chars[nxt - offset] = NBSP
-            nxt = next(pending, None)
-        offset += len(chars)
-        out.append(Run("".join(chars), run.bold, run.italic, run.href))
-    return out
-
-
 def to_markup(paragraph: str, fonts: "FontSet | None", base_face: str = "regular",
-              link_color: str | None = None, lang: str | None = None) -> str:
-    """One paragraph of contract markup → ReportLab paragraph markup, with ties."""
-    return runs_markup(tie_runs(parse_inline(paragraph), lang), fonts, base_face, link_color)
+              link_color: str | None = None) -> str:
+    """One paragraph of contract markup → ReportLab paragraph markup."""
+    return runs_markup(parse_inline(paragraph), fonts, base_face, link_color)
 
 
-def plain_markup(text: str, fonts: "FontSet | None", base_face: str = "heading_bold",
-                 lang: str | None = None) -> str:
-    """A plain (markup-free) string such as a title → escaped ReportLab markup, with ties."""
-    from .ties import tie_spaces
-
-    return fallback_markup(tie_spaces(clean(text), lang), fonts, base_face)
+def plain_markup(text: str, fonts: "FontSet | None", base_face: str = "heading_bold") -> str:
+    """A plain (markup-free) string such as a title → escaped ReportLab markup."""
+    return fallback_markup(clean(text), fonts, base_face)
 
 
 # --------------------------------------------------------------------------- checks

@@ -48,18 +48,18 @@ _MONTHS = {
 _TITLES = {
     "de": r"Dr\.|Prof\.|Nr\.|Hr\.|Fr\.|St\.|Abs\.|Art\.|Bd\.|S\.|Kap\.|Abb\.|Tab\.|Ziff\.|Dipl\.-Ing\.|"
           r"Mag\.|Ing\.|No\.|Sen\.|Gen\.",
-    "en": r"Dr\.|Prof\.|No\.|Nos\.|Nr\.|Mr\.|Mrs\.|Ms\.|Mx\.|St\.|Sen\.|Rep\.|Gov\.|Gen\.|Col\.|Capt\.|"
+    "en": r"Dr\.?|Prof\.|No\.|Nos\.|Nr\.|Mrs?\.?|Ms\.?|Mx\.?|St\.|Sen\.|Rep\.|Gov\.|Gen\.|Col\.|Capt\.|"
           r"Lt\.|Sgt\.|Rev\.|Hon\.|Art\.|Sec\.|Ch\.|Fig\.|Vol\.|vol\.|pp\.|p\.|no\.|fig\.|ch\.|art\.",
 }
 
 
 @lru_cache(maxsize=None)
-def _pattern(lang: str) -> re.Pattern[str]:
-    """One regex; in each match, the first space is a space to tie.
+def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """One regex per rule; in each match, the first space is a space to tie.
 
     A rule may consume the words before its space (Python's look-behind must
-    have a fixed width); after the tied space matching continues, so chains
-    such as "Prof. Dr. Keller" or "J. R. Ewing" tie at every space.
+    have a fixed width). The rules run separately, so one rule's match never
+    hides another's ("1. März": no initial, but a date).
     """
     months = _MONTHS.get(lang, _MONTHS["en"])
     all_months = f"{_MONTHS['de']}|{_MONTHS['en']}"
@@ -77,20 +77,21 @@ def _pattern(lang: str) -> re.Pattern[str]:
         r"(?<![\w.])(?P<initial>\w)\. (?=(?P<name>\w))",      # J. R. Ewing
         r"(?<=§) (?=\d)",                                     # § 12, §§ 3
     ]
-    return re.compile("|".join(f"(?:{rule})" for rule in rules))
+    return tuple(re.compile(rule) for rule in rules)
 
 
 def tie_positions(text: str, lang: str | None) -> list[int]:
-    """Indices of the spaces in ``text`` that must not break."""
+    """Indices of the spaces in ``text`` that must not break, in order."""
     if " " not in text:
         return []
-    positions = []
-    for m in _pattern(lang or "en").finditer(text):
-        initial = m.group("initial")
-        if initial is not None and not (initial.isupper() and m.group("name").isupper()):
-            continue  # "a. B" is no initial; only capitals are
-        positions.append(m.start() + m.group(0).index(" "))
-    return positions
+    positions = set()
+    for pattern in _patterns(lang or "en"):
+        for m in pattern.finditer(text):
+            if "initial" in pattern.groupindex and not (m.group("initial").isupper()
+                                                        and m.group("name").isupper()):
+                continue  # "a. B" is no initial; only capitals are
+            positions.add(m.start() + m.group(0).index(" "))
+    return sorted(positions)
 
 
 def tie_spaces(text: str, lang: str | None) -> str:

@@ -140,3 +140,92 @@ def test_exceptions():
 def test_unknown_language():
     with pytest.raises(ValueError):
         Hyphenator("xx")
+
+
+# --------------------------------------------------------------------------- TeX patterns
+
+
+@pytest.mark.parametrize("word,points", [
+    ("Zusammenarbeit", "Zu-sam-men-ar-beit"),
+    ("Mitgliedstaaten", "Mit-glied-staa-ten"),
+    ("Markenarzneimittelhersteller", "Mar-ken-arz-nei-mit-tel-her-stel-ler"),
+    ("Deutschland", "Deutsch-land"),
+    ("fortschrittlicher", "fort-schritt-li-cher"),
+    ("Hochleistungschips", "Hoch-leis-tungs-chips"),   # s|ch across a compound is right
+])
+def test_german_points_are_the_trennmuster_ones(de, word, points):
+    assert de.hyphenate(word) == points
+
+
+@pytest.mark.parametrize("word,wrong", [
+    ("Zusammenarbeit", "Zusamme-narbeit"), ("Mitgliedsstaaten", "Mitgliedss-taaten"),
+    ("Markenarzneimittelhersteller", "Marke-narzneimittelhersteller"),
+    ("nutzerorientierte", "nutze-norientierte"), ("Deutschland", "Deut-schland"),
+    ("Europa", "Eur-opa"), ("fortschrittlicher", "forts-chrittlicher"),
+])
+def test_pyphens_bad_german_points_are_gone(de, word, wrong):
+    assert wrong.index("-") not in de.positions(word)
+
+
+def test_english_points_are_the_tex_ones(en):
+    assert en.hyphenate("Japanese") == "Japan-ese"      # not Ja-panese
+    assert en.hyphenate("hyphenation") == "hy-phen-ation"
+    assert en.hyphenate("associate") == "as-so-ciate"    # from Knuth's exception list
+    assert en.positions("project") == ()                 # exception: never
+
+
+def test_dictionaries_come_from_the_package():
+    from briefing_pdf.hyphenate import dictionary_path
+
+    for lang in ("de", "en"):
+        path = dictionary_path(lang)
+        assert path.parent.name == "hyph" and path.is_file()
+        assert path.read_text(encoding="utf-8").splitlines()[0] == "UTF-8"
+
+
+def test_parsed_patterns_come_from_the_disk_cache(tmp_path, monkeypatch):
+    """A second process-level load reads the marshalled table instead of parsing."""
+    import pyphen
+
+    from briefing_pdf import hyphenate
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    path = hyphenate.dictionary_path("de")
+    monkeypatch.delitem(pyphen.hdcache, path, raising=False)
+    hyphenate._preload_patterns(pyphen, path)
+    assert list(tmp_path.glob("hyph-*")), "parsed table not stored"
+    first = pyphen.hdcache.pop(path)
+
+    def no_parsing(self, path):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", no_parsing)
+    hyphenate._preload_patterns(pyphen, path)
+    assert pyphen.hdcache[path].patterns == first.patterns
+    pyphen.hdcache[path] = first
+
+
+# --------------------------------------------------------------------------- names, foreign words
+
+
+def test_word_classes(de, en):
+    assert de.word_class("Deutschland") == "word"          # German nouns are capitalised
+    assert de.word_class("„Šefčovič“,") == "name"          # letters outside a–z äöüß
+    assert de.word_class("Путин") == "name"
+    assert en.word_class("Hokkaido") == "name"
+    assert en.word_class("Hokkaido", sentence_start=True) == "word"
+    assert en.word_class("München") == "name"              # ü is not English
+    assert en.word_class("hyphenation") == "word"
+
+
+def test_house_exceptions_override_every_rule():
+    h = get_hyphenator("en", ("Deep-Seek", "OpenAI", "Zusammen-arbeit"))
+    assert h.hyphenate("DeepSeek") == "Deep-Seek"          # CamelCase otherwise stays whole
+    assert h.hyphenate("deepseek") == "deep-seek"          # case-insensitive
+    assert h.positions("DeepSeek’s") == (4,)               # possessive follows its word
+    assert h.positions("OpenAI") == ()
+    assert h.word_class("DeepSeek,") == "exception"        # not a name, though capitalised
+    parts, kinds = split("(DeepSeek).", h)
+    assert parts == ["(Deep", "Seek)."] and kinds == [HYPHEN]
+    assert get_hyphenator("en").positions("DeepSeek") == ()   # other issues unaffected
+    assert get_hyphenator("en", ("Deep-Seek",)) is not get_hyphenator("en", ("DeepSeek",))

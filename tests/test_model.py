@@ -178,10 +178,47 @@ def test_issue_schema():
     for name in ("Article", "Topic", "Source", "Metrix", "DigestItem", "Podcast", "Imprint"):
         assert schema["$defs"][name]["additionalProperties"] is False, name
     assert set(schema["properties"]) == {"series", "date", "language", "number", "brand", "top_story",
-                                         "metrix", "topics", "digest", "podcasts", "imprint"}
+                                         "metrix", "topics", "digest", "podcasts", "imprint",
+                                         "hyphenation"}
 
 
 def test_brand_schema():
     schema = brand_schema()
     assert schema["required"] == ["name"]
     assert schema["additionalProperties"] is False
+
+
+# --------------------------------------------------------------------------- house hyphenation
+
+
+def test_hyphenation_lists_accept_words_of_any_script():
+    entries = ["Deep-Seek", "OpenAI", "Zusammen-arbeit", "Šef-čovič", "Пу-тин"]
+    assert Issue.model_validate(issue(hyphenation=entries)).hyphenation == entries
+    assert Brand.model_validate({"name": "B", "hyphenation": entries}).hyphenation == entries
+    assert Issue.model_validate(issue()).hyphenation == []
+
+
+@pytest.mark.parametrize("entry", ["Deep Seek", "-Open", "GPT-", "Zusammen--arbeit", "R1-Modell",
+                                   "2024", "", "Deep_Seek", "don't"])
+def test_bad_hyphenation_entries_are_located(entry):
+    assert errors(Issue, issue(hyphenation=["OpenAI", entry]))[0][0] == ("hyphenation", 1)
+    assert errors(Brand, {"name": "B", "hyphenation": [entry]})[0][0] == ("hyphenation", 0)
+
+
+def test_same_word_with_different_breaks_is_an_error():
+    assert errors(Issue, issue(hyphenation=["Deep-Seek", "deepseek"])) == [(("hyphenation",), "value_error")]
+    Issue.model_validate(issue(hyphenation=["Deep-Seek", "Deep-Seek"]))   # a repeat is harmless
+
+
+def test_schemas_describe_the_hyphenation_lists():
+    for schema in (issue_schema(), brand_schema()):
+        prop = schema["properties"]["hyphenation"]
+        assert prop["type"] == "array" and prop["items"]["type"] == "string"
+        assert "Deep-Seek" in prop["description"]
+
+
+def test_issue_list_extends_and_overrides_the_brand_list():
+    from briefing_pdf.brand import house_hyphenation
+
+    merged = house_hyphenation(["Deep-Seek", "OpenAI", "Mistral"], ["deepseek", "Zusammen-arbeit"])
+    assert merged == ("deepseek", "OpenAI", "Mistral", "Zusammen-arbeit")

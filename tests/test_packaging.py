@@ -33,6 +33,9 @@ def test_wheel_contains_fonts_licences_and_default_brand(wheel: Path):
                  "wqy-microhei.ttc", "OFL-Noto.txt", "LICENSE-wqy-microhei.txt"):
         assert f"briefing_pdf/fonts/{font}" in names
     assert "briefing_pdf/data/default.brand.yaml" in names
+    for data in ("hyph_de_DE.dic", "hyph_en_US.dic", "LICENSE-dehyph-exptl.txt",
+                 "LICENSE-hyph-en-us.txt", "README.md"):
+        assert f"briefing_pdf/data/hyph/{data}" in names
 
 
 def test_unpacked_wheel_builds_an_issue_without_the_checkout(wheel: Path, tmp_path: Path):
@@ -44,6 +47,9 @@ def test_unpacked_wheel_builds_an_issue_without_the_checkout(wheel: Path, tmp_pa
     env = {**os.environ, "PYTHONPATH": str(site), "BRIEFING_PDF_NO_CACHE": "1"}
     code = ("import briefing_pdf.fonts as f, briefing_pdf.pipeline as p, sys;"
             "assert str(f.shipped_font_dir()).startswith(sys.argv[1]), f.shipped_font_dir();"
+            "import briefing_pdf.hyphenate as h;"
+            "assert str(h.dictionary_path('de')).startswith(sys.argv[1]), h.dictionary_path('de');"
+            "assert h.get_hyphenator('de').hyphenate('Zusammenarbeit') == 'Zu-sam-men-ar-beit';"
             "p.build(sys.argv[2], sys.argv[3])")
     subprocess.run([sys.executable, "-c", code, str(site), str(issue), str(tmp_path / "out.pdf")],
                    check=True, env=env, cwd=tmp_path, timeout=120)

@@ -1,0 +1,420 @@
+"""Pair kerning from the fonts' own data, for measuring and for drawing.
+
+ReportLab applies no kerning unless its HarfBuzz path is on, and that path
+crashes on our input (see ``../shared/field-notes.md``). HarfBuzz is not
+needed for it: for Latin, Greek and Cyrillic text without ligatures, the
+font's pair kerning is a pure function of two neighbouring characters. So
+each font file's kerning is read once with fontTools into a flat table
+``{"To": -74.0, ...}`` (values in 1/1000 em, the unit of PDF widths and of
+``TJ`` adjustments) and cached on disk like the parsed faces (cache.py).
+
+Which data, and how they combine, follows HarfBuzz (and
+``../shared/tools/pdfcheck.py``, which measures it): the lookups of the GPOS
+``kern`` feature in all scripts, PairPos format 1 and 2, also inside
+Extension lookups; within one lookup the first subtable that applies gives
+the value (format 1: the pair is listed; format 2: the first glyph is
+covered), and the lookups add up. Only the first glyph's X advance is used.
+A font without such lookups falls back to a legacy ``kern`` table.
+
+Only characters of the scripts we kern are tabled (Latin with its
+extensions, Greek, Cyrillic, digits and punctuation, no whitespace), so a
+table stays small; a pair with a space never kerns (the space glyph breaks
+pairs in every shaper's output we compare with). CJK fallback fonts get an
+empty or tiny table.
+
+Drawing: :func:`text_out` writes a ``TJ`` array (``[(Ta) 74 (ble)] TJ``)
+through the font's subset machinery, so the glyphs sit exactly where
+:func:`kerned_width` measured them; ``Tc``, ``Tw`` and ``Tz`` keep working.
+"""
+
+from __future__ import annotations
+
+import marshal
+import re
+from functools import lru_cache
+from operator import add
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+
+__all__ = [
+    "table_for_file", "kern_table", "kern_sum", "kern_pair", "kern_deltas",
+    "kerned_width", "text_out", "draw_string", "KERN_CHARS",
+]
+
+#: Code point ranges whose pairs are tabled (inclusive).
+KERN_RANGES: Tuple[Tuple[int, int], ...] = (
+    (0x0021, 0x007E),   # Basic Latin without space and controls
+    (0x00A1, 0x024F),   # Latin-1 supplement, Latin Extended-A and -B
+    (0x0370, 0x03FF),   # Greek
+    (0x0400, 0x04FF),   # Cyrillic
+    (0x1E00, 0x1EFF),   # Latin Extended Additional
+    (0x2010, 0x205E),   # dashes, quotes, ellipsis, primes ...
+    (0x20A0, 0x20CF),   # currency signs
+    (0x2100, 0x2122),   # № ™ and friends
+)
+_SKIP = {0x00A0, 0x00AD}  # no-break space, soft hyphen: never drawn as pairs
+
+
+def KERN_CHARS(code: int) -> bool:
+    """True for a code point whose pairs we table."""
+    if code in _SKIP:
+        return False
+    return any(lo <= code <= hi for lo, hi in KERN_RANGES)
+
+
+# ---------------------------------------------------------------------- reading
+def _open_font(path: Path, index: int = 0):
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        return TTCollection(str(path), lazy=True).fonts[index]
+    return TTFont(str(path), lazy=True)
+
+
+def _xadv(value) -> int:
+    return (getattr(value, "XAdvance", 0) or 0) if value is not None else 0
+
+
+def _gpos_lookups(font) -> list:
+    """The PairPos subtables of the GPOS ``kern`` feature, grouped per lookup."""
+    if "GPOS" not in font:
+        return []
+    gpos = font["GPOS"].table
+    if gpos.FeatureList is None or gpos.LookupList is None:
+        return []
+    indices = set()
+    for record in gpos.FeatureList.FeatureRecord:
+        if record.FeatureTag == "kern":
+            indices.update(record.Feature.LookupListIndex)
+    lookups = []
+    for li in sorted(indices):
+        lookup = gpos.LookupList.Lookup[li]
+        subtables = []
+        for sub in lookup.SubTable:
+            if lookup.LookupType == 9:
+                if getattr(sub, "ExtensionLookupType", None) != 2:
+                    continue
+                sub = sub.ExtSubTable
+            elif lookup.LookupType != 2:
+                continue
+            if getattr(sub, "Format", None) in (1, 2):
+                subtables.append(sub)
+        if subtables:
+            lookups.append(subtables)
+    return lookups
+
+
+def _apply_lookup(subtables: list, ours: Dict[str, List[str]], total: Dict[Tuple[str, str], int]) -> None:
+    """Add one lookup's values for the glyph pairs of ``ours`` to ``total``.
+
+    HarfBuzz takes, per pair, the first subtable that applies: a format 1
+    subtable applies when it lists the pair, a format 2 subtable whenever it
+    covers the first glyph (then even a zero value ends the search).
+    """
+    done_first: set = set()       # first glyphs a format 2 subtable consumed
+    done_pairs: set = set()       # pairs a format 1 subtable consumed
+    for sub in subtables:
+        covered = [g for g in sub.Coverage.glyphs if g in ours and g not in done_first]
+        if sub.Format == 1:
+            sets = dict(zip(sub.Coverage.glyphs, sub.PairSet))
+            for first in covered:
+                for record in sets[first].PairValueRecord:
+                    second = record.SecondGlyph
+                    if second not in ours or (first, second) in done_pairs:
+                        continue
+                    done_pairs.add((first, second))
+                    value = _xadv(record.Value1)
+                    if value:
+                        total[(first, second)] = total.get((first, second), 0) + value
+            continue
+        class1 = sub.ClassDef1.classDefs if sub.ClassDef1 is not None else {}
+        class2 = sub.ClassDef2.classDefs if sub.ClassDef2 is not None else {}
+        by_class: Dict[int, List[str]] = {}
+        for glyph in ours:
+            by_class.setdefault(class2.get(glyph, 0), []).append(glyph)
+        rows = sub.Class1Record
+        for first in covered:
+            c1 = class1.get(first, 0)
+            if c1 >= len(rows):
+                continue
+            row = rows[c1].Class2Record
+            for c2, glyphs in by_class.items():
+                if c2 >= len(row):
+                    continue
+                value = _xadv(row[c2].Value1)
+                if not value:
+                    continue
+                for second in glyphs:
+                    if (first, second) not in done_pairs:
+                        total[(first, second)] = total.get((first, second), 0) + value
+        done_first.update(covered)
+
+
+def _legacy_kern(font, ours: Dict[str, List[str]]) -> Dict[Tuple[str, str], int]:
+    total: Dict[Tuple[str, str], int] = {}
+    if "kern" not in font:
+        return total
+    for sub in getattr(font["kern"], "kernTables", None) or []:
+        pairs = getattr(sub, "kernTable", None) or {}
+        for (first, second), value in pairs.items():
+            if value and first in ours and second in ours:
+                total[(first, second)] = total.get((first, second), 0) + value
+    return total
+
+
+def build_table(path: Path, index: int = 0) -> Dict[str, float]:
+    """The character-pair kerning of a font file, in 1/1000 em (no caching)."""
+    font = _open_font(path, index)
+    upem = font["head"].unitsPerEm
+    ours: Dict[str, List[str]] = {}
+    for code, glyph in (font.getBestCmap() or {}).items():
+        if KERN_CHARS(code):
+            ours.setdefault(glyph, []).append(chr(code))
+    total: Dict[Tuple[str, str], int] = {}
+    lookups = _gpos_lookups(font)
+    for subtables in lookups:
+        _apply_lookup(subtables, ours, total)
+    if not lookups:
+        total = _legacy_kern(font, ours)
+    scale = 1000.0 / upem
+    table: Dict[str, float] = {}
+    for (first, second), value in total.items():
+        if not value:
+            continue
+        v = round(value * scale, 3)
+        for a in ours[first]:
+            for b in ours[second]:
+                table[a + b] = v
+    return table
+
+
+def _is_core(code: int) -> bool:
+    return code < 0x0180 or 0x2010 <= code <= 0x2122
+
+
+@lru_cache(maxsize=16)
+def _split_table(path: Path, index: int) -> Tuple[Dict[str, float], Dict[str, float]]:
+    """(core, extended): pairs of Latin-1/Latin Extended-A and punctuation
+    only, and all pairs with a Latin Extended-B, Greek or Cyrillic character."""
+    core: Dict[str, float] = {}
+    extended: Dict[str, float] = {}
+    for pair, value in build_table(path, index).items():
+        target = core if _is_core(ord(pair[0])) and _is_core(ord(pair[1])) else extended
+        target[pair] = value
+    return core, extended
+
+
+def table_for_file(path: Path, index: int = 0, extended: bool = False) -> Dict[str, float]:
+    """A font file's pair table, cached on disk (cache.py).
+
+    The core table (about 5,000 pairs in a Noto face) loads in half a
+    millisecond; the pairs with Greek, Cyrillic or rarer Latin letters are
+    six times as many and are only loaded (``extended=True``) once some text
+    contains such a letter.
+    """
+    from .cache import cached, file_key
+
+    def part(which: int) -> Dict[str, float]:
+        return cached(file_key(f"kern{which}", path, index, 1), lambda: _split_table(path, index)[which],
+                      marshal.dumps, marshal.loads)
+
+    try:
+        core = part(0)
+        if not extended:
+            return core
+        return {**core, **part(1)}
+    except Exception:  # an unreadable GPOS is no reason to fail a build: no kerning then
+        return {}
+
+
+# ------------------------------------------------------------------ measuring
+_TABLES: Dict[str, Dict[str, float]] = {}
+_EXTENDED: set = set()        # font names whose table includes the extended pairs
+_EXTENDED_CHARS = re.compile("[\u0180-\u024f\u0370-\u04ff\u1e00-\u1eff]")
+
+
+def kern_table(font_name: str, text: str = "") -> Dict[str, float]:
+    """The pair table of a registered font (empty for fonts we did not register).
+
+    ``text`` is what the table will be used on: when it holds a Greek,
+    Cyrillic or rarer Latin letter the extended pairs are loaded (once).
+    Tables only ever grow, so widths measured before stay right: an extended
+    pair needs an extended character in the text.
+    """
+    table = _TABLES.get(font_name)
+    want_ext = bool(text) and not text.isascii() and font_name not in _EXTENDED \
+        and _EXTENDED_CHARS.search(text) is not None
+    if table is None or want_ext:
+        found = _font_file(font_name)
+        table = _TABLES[font_name] = table_for_file(*found, extended=want_ext) if found else {}
+        if want_ext:
+            _EXTENDED.add(font_name)
+    return table
+
+
+def _font_file(font_name: str) -> Optional[Tuple[Path, int]]:
+    """The file (and collection index) behind a ReportLab font name: ours
+    from fonts.py's registry, any other TrueType font from its face."""
+    from .fonts import registered_file
+
+    path = registered_file(font_name)
+    if path is not None:
+        return path, 0
+    try:
+        face = getFont(font_name).face
+        name = getattr(face, "filename", None)
+        if not name:
+            return None
+        suffix = getattr(face, "subfontNameX", b"") or b""
+        index = int(suffix.lstrip(b"-") or 0) if isinstance(suffix, bytes) else 0
+        return Path(name), index
+    except Exception:  # standard fonts have no face file: no kerning
+        return None
+
+
+def kern_pair(a: str, b: str, font_name: str) -> float:
+    """The kern between two characters, in 1/1000 em (0 when none)."""
+    return kern_table(font_name, a + b).get(a + b, 0.0)
+
+
+def kern_sum(text: str, font_name: str) -> float:
+    """Sum of the kerns inside ``text``, in 1/1000 em."""
+    if len(text) < 2:
+        return 0.0
+    table = kern_table(font_name, text)
+    if not table:
+        return 0.0
+    return sum(filter(None, map(table.get, map(add, text, text[1:]))))
+
+
+def kerned_width(text: str, font_name: str, size: float) -> float:
+    """Advance width of ``text`` as drawn by :func:`text_out` (no Tc/Tw/Tz)."""
+    return stringWidth(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
+
+
+_DELTAS: Dict[Tuple[str, str], Sequence[Tuple[int, float]]] = {}
+
+
+def kern_deltas(text: str, font_name: str) -> Sequence[Tuple[int, float]]:
+    """``(i, k)`` for every kerned pair: the kern ``k`` (1/1000 em) follows
+    character ``i``. Memoised: the same lines are drawn again in watch and
+    batch builds."""
+    key = (text, font_name)
+    found = _DELTAS.get(key)
+    if found is not None:
+        return found
+    deltas: Sequence[Tuple[int, float]] = ()
+    if len(text) > 1:
+        table = kern_table(font_name, text)
+        if table:
+            values = list(map(table.get, map(add, text, text[1:])))
+            deltas = tuple((i, v) for i, v in enumerate(values) if v)
+    if len(_DELTAS) > 100000:
+        _DELTAS.clear()
+    _DELTAS[key] = deltas
+    return deltas
+
+
+# -------------------------------------------------------------------- drawing
+_NUMS: Dict[float, str] = {}
+
+
+def _num(value: float) -> str:
+    """PDF number text (ReportLab's fp_str, memoised: kerns take few values
+    and ReportLab's formatter is pure Python)."""
+    text = _NUMS.get(value)
+    if text is None:
+        from reportlab.lib.rl_accel import fp_str
+
+        if len(_NUMS) > 10000:
+            _NUMS.clear()
+        text = _NUMS[value] = fp_str(value)
+    return text
+
+
+def text_out(tx, text: str, trailing: float = 0.0,
+             deltas: Optional[Iterable[Tuple[int, float]]] = None) -> None:
+    """Like ``tx.textOut(text)``, with the font's pair kerning applied.
+
+    The kerns go into ``TJ`` arrays (a kern of -74/1000 em after "T" is
+    written ``[(T) 74 (o)] TJ``); ``trailing`` is a kern after the last
+    character, towards the next run (same font, different fragment). The
+    text object's cursor advances by the kerned width, so code that reads it
+    (``getX``) stays right.
+    """
+    if deltas is None:
+        deltas = kern_deltas(text, tx._fontname)
+    if not deltas and not trailing:
+        tx.textOut(text)
+        return
+    font = getFont(tx._fontname)
+    size = tx._fontsize
+    if not getattr(font, "_dynamicFont", False):  # a standard font: kerning is not ours to add
+        tx.textOut(text)
+        return
+    canvas = tx._canvas
+    escape = canvas._escape
+    code = tx._code
+    kerns = dict(deltas)
+    if trailing:
+        kerns[len(text) - 1] = kerns.get(len(text) - 1, 0.0) + trailing
+    pos = 0
+    for subset, chunk in font.splitString(text, canvas._doc):
+        if subset != tx._curSubset:
+            code.append(f"{font.getSubsetInternalName(subset, canvas._doc)} {_num(size)} Tf "
+                        f"{_num(tx._leading)} TL")
+            tx._curSubset = subset
+        parts = []
+        start = 0
+        n = len(chunk)
+        for i in sorted(k - pos for k in kerns if pos <= k < pos + n):
+            parts.append(f"({escape(chunk[start:i + 1])})")
+            parts.append(_num(-kerns[pos + i]))
+            start = i + 1
+        if start < n:
+            parts.append(f"({escape(chunk[start:])})")
+        code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
+        pos += n
+    tx._x += stringWidth(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+
+
+def draw_string(canvas, x: float, y: float, text: str, font_name: str, size: float,
+                align: str = "left") -> float:
+    """``canvas.drawString`` (or ``drawRightString`` with ``align="right"``)
+    with kerning; returns the kerned width."""
+    width = kerned_width(text, font_name, size)
+    if align == "right":
+        x -= width
+    tx = canvas.beginText(x, y)
+    tx.setFont(font_name, size)
+    text_out(tx, text)
+    canvas.drawText(tx)
+    return width
+
+
+# ------------------------------------------------------------ margin kerning
+#: Share of a glyph's advance that hangs into the right margin when it ends a
+#: justified line (character protrusion, as in microtype or Typst): small
+#: glyphs at a line end leave a visible dent in the edge otherwise. Only
+#: glyphs that read as "light" hang; an en dash or a bracket does not.
+PROTRUDE_RIGHT: Dict[str, float] = {
+    "-": 0.8, "\u2010": 0.8, "\u2011": 0.8, ".": 0.8, ",": 0.8, ":": 0.5, ";": 0.5,
+    "\u201d": 0.7, "\u201c": 0.7, "\u2019": 0.7, '"': 0.7, "'": 0.7,
+    "\u00bb": 0.5, "\u00ab": 0.5,
+}
+#: The same for an opening quote that starts a justified line.
+PROTRUDE_LEFT: Dict[str, float] = {
+    "\u201e": 0.6, "\u201c": 0.6, "\u201a": 0.6, "\u2018": 0.6, '"': 0.6, "'": 0.6,
+    "\u00ab": 0.5, "\u00bb": 0.5,
+}
+
+
+def protrusion(char: str, font_name: str, size: float, side: str = "right") -> float:
+    """How far (points) ``char`` hangs into the margin at a line's end
+    (``side="right"``) or start (``"left"``); 0 for most characters."""
+    share = (PROTRUDE_RIGHT if side == "right" else PROTRUDE_LEFT).get(char)
+    if not share:
+        return 0.0
+    return share * stringWidth(char, font_name, size)
