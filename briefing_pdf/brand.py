@@ -230,6 +230,8 @@ def check_brand_files(brand: Loaded[Brand]) -> tuple[FontSet, Path | None]:
     if model.logo:
         logo = (base or Path(".")) / model.logo
         problem = _logo_problem(logo)
+        if problem is None and fonts is not None and logo.suffix.lower() == ".svg":
+            problem = _logo_text_problem(logo, fonts)
         if problem:
             problems.append(brand.source.problem(("logo",), problem))
     if problems or fonts is None:
@@ -260,6 +262,28 @@ def house_hyphenation(brand: list[str], issue: list[str]) -> tuple[str, ...]:
     for entry in [*brand, *issue]:
         merged[entry.replace("-", "").lower()] = entry
     return tuple(merged.values())
+
+
+def svg_text(path: Path) -> str:
+    """The text an SVG logo draws (``<text>``, ``<tspan>``), for font checks and registration."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return ""
+    texts = [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "text"]
+    return " ".join("".join(el.itertext()) for el in texts)
+
+
+def _logo_text_problem(path: Path, fonts: FontSet) -> str | None:
+    """Text in an SVG logo is set in the brand's fonts (PDF/A embeds every font): they must cover it."""
+    missing = sorted({ch for ch in svg_text(path) if not ch.isspace() and not fonts.covered(ch)})
+    if not missing:
+        return None
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
+    return (f"logo {path.name} has text with characters no configured font can draw: {shown}; "
+            "convert the logo's text to outlines or add a fallback font that has them")
 
 
 def _logo_problem(path: Path) -> str | None:

@@ -161,6 +161,7 @@ def _embed_svg_text(drawing, theme: Theme) -> None:
     """Set an SVG logo's text in the brand's embedded fonts (svglib would fall back to Helvetica,
     which PDF/A forbids because it is not embedded); characters the face lacks use the fallbacks."""
     from reportlab.graphics.shapes import Group, String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     fonts = theme.fonts
     # The renderer's initial state sets a font too (Helvetica unless the drawing says otherwise).
@@ -174,12 +175,17 @@ def _embed_svg_text(drawing, theme: Theme) -> None:
                 if len(runs) == 1:
                     item.fontName = runs[0][0] or fonts.name(face)
                     continue
-                group, x = Group(), item.x
-                for font, chunk in runs:
-                    piece = String(x, item.y, chunk, fontName=font or fonts.name(face), fontSize=item.fontSize,
-                                   fillColor=item.fillColor)
+                # Characters the face lacks: one String per font run, placed one after the other.
+                pieces = [String(0, item.y, chunk, fontName=font or fonts.name(face), fontSize=item.fontSize,
+                                 fillColor=item.fillColor) for font, chunk in runs]
+                widths = [stringWidth(p.text, p.fontName, p.fontSize) for p in pieces]
+                anchor = getattr(item, "textAnchor", "start")
+                x = item.x - {"middle": sum(widths) / 2, "end": sum(widths)}.get(anchor, 0)
+                group = Group()
+                for piece, width in zip(pieces, widths):
+                    piece.x = x
                     group.add(piece)
-                    x += piece.getEast() - piece.x if hasattr(piece, "getEast") else 0
+                    x += width
                 node.contents[i] = group
             elif isinstance(item, Group):
                 walk(item)
@@ -220,6 +226,10 @@ def _all_text(issue: Issue, theme: Theme) -> str:
 
     parts = [value for _, value in walk_strings(issue)]
     parts += list(theme.labels.values()) + [theme.series, theme.brand.name]
+    if theme.logo is not None and theme.logo.suffix.lower() == ".svg":
+        from .brand import svg_text
+
+        parts.append(svg_text(theme.logo))  # set in the brand's fonts: their fallbacks must be there
     if theme.imprint is not None:
         parts += [value for _, value in walk_strings(theme.imprint)]
     return "".join(parts)

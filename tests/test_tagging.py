@@ -283,3 +283,51 @@ def test_unknown_standard_is_a_usage_error(tmp_path):
     with pytest.raises(BriefingError) as info:
         build(ROOT / "tests" / "data" / "mini-de.yaml", tmp_path / "x.pdf", standard="ua-2")
     assert info.value.kind == "usage" and "ua-1+a-2a" in str(info.value.problems[0])
+
+
+# --------------------------------------------------------------------------- a logo with text
+
+_TEXT_LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 40" width="220" height="40">
+  <circle cx="20" cy="20" r="15" fill="#FFFFFF"/>
+  <text x="44" y="27" font-family="Arial" font-weight="bold" font-size="20" fill="#FFFFFF">北风 Лаб Ωmega</text>
+</svg>
+"""
+
+
+def _text_logo_issue(folder: Path, logo: str, alt: str | None = None) -> Path:
+    (folder / "logo.svg").write_text(logo, encoding="utf-8")
+    brand = ("name: Beifeng Lab\nseries: Beifeng Brief\nlogo: logo.svg\n" + (f"logo_alt: {alt}\n" if alt else "")
+             + "imprint:\n  publisher: {name: Beifeng Lab}\n")
+    (folder / "b.brand.yaml").write_text(brand, encoding="utf-8")
+    issue = (ROOT / "tests" / "data" / "mini-en.yaml").read_text(encoding="utf-8")
+    (folder / "i.yaml").write_text("brand: b.brand.yaml\n" + issue, encoding="utf-8")
+    return folder / "i.yaml"
+
+
+def test_svg_logo_text_in_non_latin_letters_is_embedded_and_has_alt(tmp_path):
+    """svglib would set <text> in Helvetica (not embedded, no CJK); it is set in the brand's fonts."""
+    from briefing_pdf.pipeline import build
+
+    out = tmp_path / "logo.pdf"
+    build(_text_logo_issue(tmp_path, _TEXT_LOGO, alt="Beifeng Lab, north wind"), out)
+    with pikepdf.open(out) as pdf:
+        names = {str(f.BaseFont) for p in pdf.pages for f in p.obj.Resources.get("/Font", {}).values()}
+    assert not any("Helvetica" in n for n in names), names
+    assert any("WenQuanYi" in n for n in names)  # 北风 from the CJK fallback
+    figure = next(e for e in pdftools.struct_elements(out) if e["type"] == "Figure")
+    assert figure["alt"] == "Beifeng Lab, north wind" and figure["mcr_pages"] == [0]
+    assert "北风" in pdftools.page_texts(out)[0]
+    if PDFUA.is_file():
+        res = subprocess.run([sys.executable, str(PDFUA), str(out), "--profile", "all"], capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout
+
+
+def test_svg_logo_text_no_font_can_draw_is_a_located_brand_error(tmp_path):
+    from briefing_pdf.errors import BriefingError
+    from briefing_pdf.pipeline import check
+
+    src = _text_logo_issue(tmp_path, _TEXT_LOGO.replace("Ωmega", "\U0001F600"))
+    with pytest.raises(BriefingError) as info:
+        check(src)
+    problem = info.value.problems[0]
+    assert problem.file.endswith("b.brand.yaml") and problem.path == "logo" and "U+1F600" in problem.message
