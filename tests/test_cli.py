@@ -357,3 +357,25 @@ def test_workflow_run_steps_succeed_locally_in_order(workflow, tmp_path):
     assert sorted(p.name for p in out.glob("*.pdf")) == ["de-small.pdf", "en-small.pdf"]
     for stem in ("de-small", "en-small"):
         assert (out / f"{stem}-preview" / f"{stem}-contact.png").is_file()
+
+
+# -- --pdf-standard -----------------------------------------------------------------------
+
+def test_pdf_standard_option(tmp_path):
+    """Default tagged; a-2b and none as asked, also for folder builds; anything else is a usage error."""
+    import pikepdf
+
+    write_issues(tmp_path / "in", good=["en-a", "de-b"])
+    proc = run(["build", tmp_path / "in", "-o", tmp_path / "none", "--pdf-standard", "none", "-j", "2"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run(["build", tmp_path / "in" / "en-a.yaml", "-o", tmp_path / "tagged.pdf"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for pdf_path, tagged in [(tmp_path / "none" / "en-a.pdf", False), (tmp_path / "none" / "de-b.pdf", False),
+                             (tmp_path / "tagged.pdf", True)]:
+        with pikepdf.open(pdf_path) as pdf:
+            assert ("/StructTreeRoot" in pdf.Root) is tagged
+            assert ("/Metadata" in pdf.Root) is tagged
+    proc = run(["build", tmp_path / "in" / "en-a.yaml", "--pdf-standard", "ua-2"], tmp_path)
+    assert proc.returncode == 2
+    assert "unknown --pdf-standard 'ua-2'" in proc.stderr and "ua-1+a-2a, a-2b, none" in proc.stderr
+    assert "Traceback" not in proc.stderr
