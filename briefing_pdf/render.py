@@ -28,7 +28,8 @@ from .document import Node, build_document
 from .flowables import PageRegistry, draw_runs, runs_width
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
-from .tagging import ARTIFACT_FOOTER, CALLBACK, DEFAULT_STANDARD, STANDARDS, Tagger, add_pdfa, artifact, marked
+from .standards import DEFAULT_STANDARD, STANDARDS
+from .tagging import ARTIFACT_FOOTER, CALLBACK, Tagger, add_pdfa, artifact, marked
 from .text import font_runs
 
 PAGE_W, PAGE_H = A4
@@ -344,7 +345,8 @@ def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, 
             registry.define_number_forms(self)
             self.showOutline()
             if self.tagger is not None:
-                self.showPage() if self._code else None
+                if self._code:  # the last page, so that the tree sees every page
+                    self.showPage()
                 self.tagger.finish(self)
             if standard != "none":
                 add_pdfa(self, lang, epoch, standard)

@@ -10,10 +10,11 @@ ReportLab's open-source edition writes no structure. This module adds it
   piece, all listed in its one structure element.
 * Furniture — footer, masthead band, rules, band backgrounds, callout tints,
   dot leaders, bullets — is ``/Artifact``.
-* Inside a paragraph's text object, links, language spans and hyphenated
-  words get their own MCIDs (see :class:`TaggedParagraph`). A word broken at
-  a line end is a ``Span`` element with ``/ActualText`` holding the whole
-  word, so a reader hears "Zusammenarbeit", not "Zusam- menarbeit".
+* Inside a paragraph's text object, links, language spans and broken words
+  get their own MCIDs (see :class:`TaggedParagraph`). A word broken at a line
+  end is inside a ``Span`` element whose ``/ActualText`` is the covered text
+  without the inserted hyphen, so a reader hears "Zusammenarbeit", not
+  "Zusam- menarbeit".
 * At save, :meth:`Tagger.finish` writes the structure elements (kids in
   drawing order, which is reading order here), the ParentTree, the role map,
   ``/MarkInfo``, ``/StructParents`` and ``/Tabs /S`` on pages, and gives
@@ -34,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObject, PDFObjectReference,
                                       PDFStream, PDFString)
@@ -44,7 +45,7 @@ from .document import ROLE_MAP, Node, Text, script_lang
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-from .standards import DEFAULT_STANDARD, STANDARDS  # noqa: E402,F401  (re-exported)
+#: The canvas callback name under which drawPara hands the tagging marks to the tagger.
 CALLBACK = "briefing-tag"
 
 ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
@@ -62,14 +63,13 @@ def _pdf_text(value: str):
 class Element:
     """A structure element being collected: its node, parent and kids in drawing order."""
 
-    __slots__ = ("node", "type", "parent", "kids", "name", "actual", "attached")
+    __slots__ = ("node", "type", "parent", "kids", "name", "actual")
 
     def __init__(self, node: Node | None, type_: str, parent: "Element | None") -> None:
         self.node, self.type, self.parent = node, type_, parent
         self.kids: list = []  # Element | ("mcid", page, n) | ("objr", page, annot name)
         self.name = ""
         self.actual: list[str] | None = None
-        self.attached = False
 
 
 class Tagger:
@@ -83,14 +83,10 @@ class Tagger:
                 if isinstance(kid, Node):
                     self.parents[id(kid)] = node
         self.root = Element(document, "Document", None)
-        self.root.attached = True
         self.elements: dict[int, Element] = {id(document): self.root}
-        self.extra: list[Element] = []       # elements without a node (hyphenated words)
-        self.page_mcids: dict[int, list[Element]] = {}
+        self.page_mcids: dict[int, list[Element]] = {}   # page -> the element of each MCID
         self.annotations: list[tuple[int, str, Element]] = []  # (page, annotation name, element)
-        self.open: Element | None = None
-        self.depth = 0                        # open sequences (MCID or artifact)
-        #: A hyphenated word whose second half is still to be drawn, per paragraph node.
+        #: The Span of a broken word whose rest is still to be drawn, per paragraph node.
         self.pending: dict[int, Element] = {}
         self.links_drawn: list[Element] = []
         self.open_node: Node | None = None
@@ -113,7 +109,6 @@ class Tagger:
         el = Element(None, "Span", parent)
         el.actual = []
         parent.kids.append(el)
-        self.extra.append(el)
         return el
 
     # -- marked content -------------------------------------------------------------------
@@ -656,12 +651,20 @@ def _cut(runs: list, at: int) -> tuple[list, list]:
 class TaggedParagraph(KPParagraph):
     """A :class:`KPParagraph` that knows its node and tags what it draws.
 
-    The text object of each drawn piece holds one marked-content sequence
-    per stretch of one node; the switches are zero-width runs added to the
-    lines (``_line_runs``), which ``drawPara`` hands to the canvas callback.
-    A line ending in an inserted hyphen starts a word ``Span`` before the
-    broken word and ends it after the word's rest on the next line (or on
-    the first line of the next piece, when the word crosses a column).
+    Three ways, cheapest first:
+
+    * a piece whose text is all its node's and has no broken word: one
+      marked-content sequence around its whole text object;
+    * otherwise, inside the text object, one sequence per stretch of one
+      node. The switches are zero-width runs added to the lines
+      (``_line_runs``), which ``drawPara`` hands to the canvas callback
+      :data:`CALLBACK`;
+    * a word broken at a line end: if the lines around it hold only the
+      block's own text, the lines joined by broken words form one ``Span``
+      (marks at line starts and ends only); else a ``Span`` from the broken
+      word's start to its end on the next line. Its ``/ActualText`` is the
+      covered text without the inserted hyphen. A word that crosses a column
+      or page continues its Span in the next piece (``Tagger.pending``).
     """
 
     def __init__(self, text, style=None, node: Node | None = None, **kwargs) -> None:
