@@ -105,7 +105,7 @@ class Tagger:
 
     def word_span(self, owner: Node) -> Element:
         """A new Span element for a hyphenated word, inside the element of ``owner``."""
-        parent = self.element(owner)
+        parent = self._opened(owner)
         el = Element(None, "Span", parent)
         el.actual = []
         parent.kids.append(el)
@@ -207,7 +207,10 @@ class Tagger:
                 return el
         if self.links_drawn:
             return self.links_drawn[0]
-        return self.element(block)
+        # (not seen opening: the link's text lies wholly inside a broken-word Span)
+        link = next((n for n in block.walk() if n.type == "Link" and n.href == uri), None) or \
+            next((n for n in block.walk() if n.type == "Link"), None)
+        return self.element(link if link is not None else block)
 
     # -- annotations --------------------------------------------------------------------
 

@@ -331,3 +331,34 @@ def test_svg_logo_text_no_font_can_draw_is_a_located_brand_error(tmp_path):
         check(src)
     problem = info.value.problems[0]
     assert problem.file.endswith("b.brand.yaml") and problem.path == "logo" and "U+1F600" in problem.message
+
+
+# --------------------------------------------------------------------------- the valid corpus
+
+VALID = sorted((ROOT / "tests" / "cases" / "valid").glob("*.*"))
+
+
+@pytest.mark.parametrize("source", VALID, ids=lambda p: p.name)
+def test_valid_corpus_is_tagged(source, tmp_path):
+    """Hard-but-valid inputs (80-letter compounds, 120-character URLs broken inside links, many
+    topics, CJK names): every link annotation sits in a Link element, and the checker passes."""
+    from briefing_pdf.pipeline import build
+
+    out = tmp_path / f"{source.stem}.pdf"
+    build(source, out)
+    with pikepdf.open(out) as pdf:
+        tree = pdf.Root.StructTreeRoot
+        parents = dict(zip((int(k) for k in tree.ParentTree.Nums[0::2]), tree.ParentTree.Nums[1::2]))
+        for page in pdf.pages:
+            for annot in page.obj.get("/Annots", []):
+                assert parents[int(annot.StructParent)].S == "/Link"
+    found = pdftools.tokens(pdftools.struct_text(out))
+    from briefing_pdf.pipeline import check
+    from briefing_pdf.reference import reference_text
+
+    checked = check(source)
+    expected = pdftools.tokens(reference_text(checked.issue.model, checked.theme))
+    assert pdftools.in_order_recall(expected, found) >= 0.99
+    if PDFUA.is_file():
+        res = subprocess.run([sys.executable, str(PDFUA), str(out), "--profile", "all"], capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout
