@@ -128,6 +128,17 @@ def test_shared_checker_passes_all_profiles(full_sample):
     assert "ua1 PASS" in out.stdout and "a2b PASS" in out.stdout and "a2a PASS" in out.stdout
 
 
+@pytest.mark.skipif(not PDFUA.is_file(), reason="shared pdfua checker not available")
+def test_shared_checker_struct_text_recall(full_sample, tmp_path):
+    """The checker's own structure-order text (what it reads as a screen reader would)."""
+    out = tmp_path / "order.txt"
+    subprocess.run([sys.executable, str(PDFUA), str(full_sample.pdf), "--struct-text", str(out)],
+                   capture_output=True, text=True)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line.split(": ", 1)[1] if ": " in line else line for line in lines)  # "[pages] Type: text"
+    assert pdftools.in_order_recall(_reference_tokens(full_sample), pdftools.tokens(text)) >= 0.99
+
+
 @pytest.mark.skipif(OUTLOUD is None, reason="outloud not installed")
 def test_outloud_reports_no_pdfua_error(full_sample):
     out = subprocess.run([OUTLOUD, str(full_sample.pdf), "--layer", "conformance", "-q"],
