@@ -351,5 +351,8 @@ def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, 
             if standard != "none":
                 add_pdfa(self, lang, epoch, standard)
             super().save()
+            if self.tagger is not None:
+                self.tagger.release()
+                self.tagger = None
 
     return BriefingCanvas

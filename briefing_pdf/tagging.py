@@ -55,9 +55,12 @@ ARTIFACT_FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 _PLAIN = re.compile(r"[ -'*-\[\]-~]*")  # printable ASCII without ( ) \\
 
 
-def _pdf_text(value: str):
-    """A PDF text string: plain ASCII written directly (fast), anything else by ReportLab."""
-    return f"({value})" if _PLAIN.fullmatch(value) else PDFString(value)
+def _pdf_text(value: str) -> str:
+    """A PDF text string: plain ASCII as a literal, anything else as UTF-16BE hex with a BOM
+    (both in C speed; ReportLab's escaping is pure Python)."""
+    if _PLAIN.fullmatch(value):
+        return f"({value})"
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
 class Element:
@@ -258,6 +261,18 @@ class Tagger:
         cat.StructTreeRoot = doc.Reference(root, "StructTreeRoot")
         cat.MarkInfo = PDFDictionary({"Marked": "true"})
 
+    def release(self) -> None:
+        """Drop the element graph once the PDF is written. Elements point at their parents
+        and parents at their kids: without this, only the cyclic collector could free them
+        (a few thousand objects per build, collected at a cost right after the build)."""
+        for el in self._in_order(self.root):
+            el.parent = None
+            el.kids = []
+        self.elements.clear()
+        self.page_mcids.clear()
+        self.pending.clear()
+        self.links_drawn = []
+
     def _in_order(self, root: Element) -> list[Element]:
         """Every element, depth first. (Elements are made only when something is drawn for
         them or below them, so none is empty.)"""
@@ -321,8 +336,7 @@ class _Element(PDFObject):
             if lang:
                 strings.append(("Lang", lang))
         for key, value in strings:
-            text = _pdf_text(value)
-            out.append(f" /{key} " + (text if isinstance(text, str) else text.format(document).decode("latin-1")))
+            out.append(f" /{key} {_pdf_text(value)}")
         out.append(" >>")
         return "".join(out).encode("latin-1")
 
