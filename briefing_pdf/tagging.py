@@ -517,8 +517,15 @@ def xmp_packet(info: dict[str, str], lang: str, epoch: int, standard: str) -> by
 
 
 def add_pdfa(canvas: "Canvas", lang: str, epoch: int, standard: str) -> None:
-    """XMP metadata and the sRGB output intent (PDF/A-2), before the document is written."""
+    """XMP metadata, the sRGB output intent and printable annotations (PDF/A-2), before the
+    document is written."""
     doc = canvas._doc
+    for name, annot in list(doc.idToObject.items()):
+        if name.startswith("Annot."):  # PDF/A: every annotation prints (/F 4)
+            if isinstance(annot, PDFDictionary):
+                annot.dict["F"] = 4
+            else:
+                annot.otherkw["F"] = 4
     info = doc.info
     values = {"Title": info.title, "Author": info.author, "Subject": info.subject,
               "Creator": info.creator, "Producer": info.producer, "Keywords": info.keywords or ""}

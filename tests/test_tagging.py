@@ -281,6 +281,10 @@ def test_standards_a2b_and_none(tmp_path):
     with pikepdf.open(tmp_path / "none.pdf") as pdf:
         assert "/StructTreeRoot" not in pdf.Root and "/Metadata" not in pdf.Root
     assert b"BDC" not in a2b and len(none) < len(a2b)
+    if PDFUA.is_file():
+        res = subprocess.run([sys.executable, str(PDFUA), str(tmp_path / "a-2b.pdf"), "--profile", "a2b"],
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stdout
 
 
 def test_tagged_output_is_byte_reproducible(tmp_path):
