@@ -138,7 +138,9 @@ def _char_widths(segs) -> list:
     return out
 
 
-_LOOK = ("fontName", "fontSize", "textColor", "rise", "backColor", "link", "us_lines")
+#: (``node``: the logical node a fragment belongs to, for tagging; two nodes that happen
+#: to draw alike, say a language span in a font that has its script, stay apart.)
+_LOOK = ("fontName", "fontSize", "textColor", "rise", "backColor", "link", "us_lines", "node")
 
 
 def _same_look(a, b) -> bool:

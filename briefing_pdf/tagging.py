@@ -53,13 +53,18 @@ ARTIFACT_FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 
 
 _PLAIN = re.compile(r"[ -'*-\[\]-~]*")  # printable ASCII without ( ) \\
+#: Characters PDFDocEncoding shares with Latin-1 (ISO 32000-1 Annex D), besides ASCII.
+_DOC_LATIN = re.compile(r"[ -~\u00a1-\u00ac\u00ae-\u00ff]*")
+_ESCAPE = str.maketrans({"(": "\\(", ")": "\\)", "\\": "\\\\"})
 
 
 def _pdf_text(value: str) -> str:
-    """A PDF text string: plain ASCII as a literal, anything else as UTF-16BE hex with a BOM
-    (both in C speed; ReportLab's escaping is pure Python)."""
+    """A PDF text string, written at C speed (ReportLab's escaping is pure Python): a
+    literal when PDFDocEncoding has every character (German text), else UTF-16BE hex."""
     if _PLAIN.fullmatch(value):
         return f"({value})"
+    if _DOC_LATIN.fullmatch(value):  # (the caller encodes the object as Latin-1)
+        return "(" + value.translate(_ESCAPE) + ")"
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
@@ -741,7 +746,7 @@ class TaggedParagraph(KPParagraph):
         if broken is None:
             broken = self._tag_broken = [self._broken(items, line) for line in lines]
         if self._tag_plain:
-            return (self._chain_runs(result[0], lines, li), *result[1:])
+            return (self._tail_runs(result[0], lines, li), *result[1:])
         if 0 < li < len(lines) - 1 and broken[li] is None and broken[li - 1] is None:
             # The common line: marks only where the node changes (usually none).
             cur, para = self._tag_cur, self.node
@@ -764,6 +769,37 @@ class TaggedParagraph(KPParagraph):
         if end.cost > -lb.INF and ln.end + 1 < len(items) and items[ln.end + 1].is_box:
             return "word"
         return None
+
+    def _tail_runs(self, runs, lines, li) -> list:
+        """Marks for a paragraph whose text is all its block's, once a line ends in a broken
+        word: from that line to the paragraph's end (across columns and pages) the text is
+        one Span whose /ActualText is the text without the inserted hyphens. So the block
+        holds its own text only before its one child (every checker reads it in order), and
+        marks sit at a piece's first and last line and where the Span starts."""
+        para = self.node
+        here = self._tag_broken[li]
+        first, last = li == 0, li == len(lines) - 1
+        pending = id(para) in self._tagger.pending  # (marks of earlier lines ran already)
+        if not (first or last or pending or here is not None):
+            return runs
+        final = last and not getattr(self, "_JustifyLast", False)
+        text = "".join(t for _, t in runs)
+        if here == "hyphen":
+            text = text[:-1]
+        elif here is None and not final:
+            text += " "  # the line ends at a word space
+        out: list = []
+        if first:  # opens the Span carried over from the piece before, or starts one, or the block
+            out.append((_Mark("lopen", (para, here is not None, text, self._kp_cont)), ""))
+        elif pending:
+            out.append((_Mark("lmore", (para, text)), ""))
+        elif here is not None:
+            out.append((_Mark("lspan", (para, " " + text)), ""))  # after the previous line's space
+        out += runs
+        self._tag_cur = para
+        if last:
+            out.append((_Mark("close", para if final else None), ""))
+        return out
 
     def _chain_runs(self, runs, lines, li) -> list:
         """Marks for a piece whose text is all its block's: lines joined by broken words form
