@@ -529,7 +529,7 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="rewrite the doc from out/bench.json")
     parser.add_argument("--tagging-only", action="store_true",
                         help="measure only the cost of tagging and rewrite only its section")
-    parser.add_argument("--pairs", type=int, default=31, help="pairs of builds per issue for the tagging cost")
+    parser.add_argument("--pairs", type=int, default=41, help="pairs of builds per issue for the tagging cost")
     args = parser.parse_args()
     if args.tagging_only:
         with tempfile.TemporaryDirectory(prefix="briefing-bench-") as name:

@@ -377,3 +377,21 @@ def test_valid_corpus_is_tagged(source, tmp_path):
     if PDFUA.is_file():
         res = subprocess.run([sys.executable, str(PDFUA), str(out), "--profile", "all"], capture_output=True, text=True)
         assert res.returncode == 0, res.stdout
+
+
+def test_tagging_does_not_change_the_pages(tmp_path):
+    """Marked content is invisible: tagged and untagged builds render to the same pixels."""
+    import pypdfium2
+
+    _build(tmp_path, "ua-1+a-2a")
+    _build(tmp_path, "none")
+
+    def pixels(path: Path) -> list[bytes]:
+        doc = pypdfium2.PdfDocument(str(path))
+        try:
+            return [page.render(scale=1).to_pil().tobytes() for page in doc]
+        finally:
+            doc.close()
+
+    tagged, plain = pixels(tmp_path / "ua-1+a-2a.pdf"), pixels(tmp_path / "none.pdf")
+    assert len(tagged) == len(plain) and tagged == plain
