@@ -171,6 +171,7 @@ class KPSettings:
                  min_last_line_em: float = 2.5, hyphenate_bold: bool = False,
                  hyphenate: bool = True, reluctant_hyphen_penalty: float = 5000.0,
                  reluctant_min_chars: int = 14, display: bool = False, protrude: bool = True,
+                 loose_space: float = 1.8, loose_expand: float = 0.04,
                  params: Optional[lb.Params] = None):
         #: max relative glyph scaling per line (0.02 = 98–102 %)
         self.expand = expand
@@ -201,6 +202,11 @@ class KPSettings:
         #: end hang into the margin, opening quotes at a line start too
         #: (kerning.PROTRUDE_RIGHT / PROTRUDE_LEFT)
         self.protrude = protrude
+        #: a justified line whose word spaces would exceed ``loose_space`` times
+        #: their natural width (only lines beyond the breaker's r = 1) may scale
+        #: its glyphs up to ``1 + loose_expand`` to take part of the excess
+        self.loose_space = loose_space
+        self.loose_expand = loose_expand
         self.params = params or lb.Params()
 
 
@@ -840,6 +846,15 @@ class KPParagraph(Paragraph):
                     inner = natural + tc * max(nchars - 1, 0)
                     if nspaces:
                         tw = (width / scale - inner) / nspaces
+                        space = _sw(" ", style.fontName, fs_line)
+                        limit = (st.loose_space - 1) * space
+                        if r > 1 and tw > limit and inner > 0:
+                            # A line the breaker could only set loose (a tied unit
+                            # or a name that cannot move): widen its glyphs a
+                            # little more, up to ``loose_expand``, instead of
+                            # opening rivers of 3x word spaces.
+                            scale = min(1 + st.loose_expand, max(scale, width / (inner + nspaces * limit)))
+                            tw = (width / scale - inner) / nspaces
                         # Never shrink a word space below its allowed minimum
                         # (words would collide); an emergency line that is
                         # still too long is condensed instead.
