@@ -128,7 +128,8 @@ class _Page:
                 return
             scale = min(box_h / drawing.height, box_w / drawing.width)
             drawing.scale(scale, scale)
-            renderPDF.draw(drawing, canvas, self.right - drawing.width * scale, top - 20 * mm)
+            with _kerned_strings(canvas):
+                renderPDF.draw(drawing, canvas, self.right - drawing.width * scale, top - 20 * mm)
         else:
             canvas.drawImage(str(logo), self.right - box_w, top - 20 * mm, box_w, box_h,
                              preserveAspectRatio=True, anchor="ne", mask="auto")
@@ -158,11 +159,37 @@ class _Page:
         self.masthead(canvas, doc)
 
 
+@contextmanager
+def _kerned_strings(canvas) -> Iterator[None]:
+    """While an SVG logo is drawn, its strings get the font's pair kerning like all other text.
+
+    ReportLab's drawing renderer calls ``canvas.drawString``; for the length of
+    the logo that call writes a kerned TJ array instead. Anchors were already
+    resolved to start positions with kerned widths (:func:`_embed_svg_text`).
+    """
+    from .kerning import text_out
+
+    def kerned(x, y, text, mode=None, **_):
+        tx = canvas.beginText(x, y)
+        tx.setFont(canvas._fontname, canvas._fontsize)
+        if mode is not None:
+            tx.setTextRenderMode(mode)
+        text_out(tx, text)
+        canvas.drawText(tx)
+
+    canvas.drawString = kerned
+    try:
+        yield
+    finally:
+        del canvas.drawString
+
+
 def _embed_svg_text(drawing, theme: Theme) -> None:
     """Set an SVG logo's text in the brand's embedded fonts (svglib would fall back to Helvetica,
     which PDF/A forbids because it is not embedded); characters the face lacks use the fallbacks."""
     from reportlab.graphics.shapes import Group, String
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .kerning import kerned_width
 
     fonts = theme.fonts
     # The renderer's initial state sets a font too (Helvetica unless the drawing says otherwise).
@@ -173,14 +200,17 @@ def _embed_svg_text(drawing, theme: Theme) -> None:
             if isinstance(item, String):
                 face = "heading_bold" if "bold" in item.fontName.lower() else "heading"
                 runs = list(font_runs(item.text, fonts, face))
+                anchor = getattr(item, "textAnchor", "start")
                 if len(runs) == 1:
                     item.fontName = runs[0][0] or fonts.name(face)
+                    width = kerned_width(item.text, item.fontName, item.fontSize)
+                    item.x -= {"middle": width / 2, "end": width}.get(anchor, 0)
+                    item.textAnchor = "start"  # resolved here, with the kerned width
                     continue
                 # Characters the face lacks: one String per font run, placed one after the other.
                 pieces = [String(0, item.y, chunk, fontName=font or fonts.name(face), fontSize=item.fontSize,
                                  fillColor=item.fillColor) for font, chunk in runs]
-                widths = [stringWidth(p.text, p.fontName, p.fontSize) for p in pieces]
-                anchor = getattr(item, "textAnchor", "start")
+                widths = [kerned_width(p.text, p.fontName, p.fontSize) for p in pieces]
                 x = item.x - {"middle": sum(widths) / 2, "end": sum(widths)}.get(anchor, 0)
                 group = Group()
                 for piece, width in zip(pieces, widths):
