@@ -538,7 +538,7 @@ class KPParagraph(Paragraph):
         Hyphens, slashes and CJK boundaries are offered to the breaker only
         when some unbreakable piece is wider than the line; otherwise a
         heading never shows "Medi-" / "kamentenbeschaffung". The lines are
-        then balanced the way CSS ``text-wrap: balance`` does it: the
+        then balanced the way CSS ``text-wrap: balance`` does it: (nearly) the
         narrowest measure that still gives the same number of lines, so no
         line of one or two short words sits above long ones.
         """
@@ -562,20 +562,19 @@ class KPParagraph(Paragraph):
         count = len(best.lines)
         if count < 2 or best.pass_used > 3:
             return best
-        lo, hi = widest, 1.0
-        # Search the scale of the measure (both widths shrink together).
-        lo = max(lo / narrow, 0.3)
-        for _ in range(12):
-            mid = (lo + hi) / 2
-            a, b = w0 * mid, w1 * mid
+        # The narrowest measure cannot be below an even share of the text or the
+        # widest word; widen from there in 3 % steps until the lines fit. Headings
+        # are short and balanced lines need a step or two (a search would
+        # need seven breaks per heading).
+        total = sum(it.width for it in spaces_only if it.is_box or it.is_glue)
+        scale = max(widest, total / count) / narrow
+        while scale < 1.0:
+            a, b = w0 * scale, w1 * scale
             trial = lb.break_lines(spaces_only, (lambda i: a if i == 0 else b) if a != b else a, params)
             if len(trial.lines) == count and trial.pass_used <= 3 and \
                     all(ln.natural <= ln.width + 1e-6 for ln in trial.lines):
-                hi, best = mid, trial
-            else:
-                lo = mid
-            if hi - lo < 0.005:
-                break
+                return trial
+            scale *= 1.03
         return best
 
     # --------------------------------------------------------------- flowable
