@@ -161,10 +161,14 @@ class KeepWithLines(_ShallowCopy, Flowable):
         self.min_height = min_height  # height of `lines` lines of the follower
 
     def _head_height(self, width: float) -> float:
-        total = 0.0
-        for i, f in enumerate(self.head):
-            _, h = f.wrap(width, 1e6)
-            total += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+        heights = self.__dict__.setdefault("_head_heights", {})  # (see Stack.wrap)
+        total = heights.get(width)
+        if total is None:
+            total = 0.0
+            for i, f in enumerate(self.head):
+                _, h = f.wrap(width, 1e6)
+                total += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+            heights[width] = total
         return total
 
     def getSpaceBefore(self):
@@ -211,11 +215,17 @@ class Stack(_ShallowCopy, Flowable):
         return self.items[-1].getSpaceAfter() if self.items else 0
 
     def wrap(self, availWidth, availHeight):
+        # Balanced columns wrap a unit many times at one width; the height
+        # of fixed content at a width never changes, so it is measured once.
         self.width = availWidth
-        total = 0.0
-        for i, f in enumerate(self.items):
-            _, h = f.wrap(availWidth, 1e6)
-            total += h + (f.getSpaceBefore() if i else 0) + (f.getSpaceAfter() if i < len(self.items) - 1 else 0)
+        heights = self.__dict__.setdefault("_heights", {})
+        total = heights.get(availWidth)
+        if total is None:
+            total = 0.0
+            for i, f in enumerate(self.items):
+                _, h = f.wrap(availWidth, 1e6)
+                total += h + (f.getSpaceBefore() if i else 0) + (f.getSpaceAfter() if i < len(self.items) - 1 else 0)
+            heights[availWidth] = total
         self.height = total
         return self.width, self.height
 

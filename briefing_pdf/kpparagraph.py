@@ -522,7 +522,9 @@ class KPParagraph(Paragraph):
         if self._kp_fixed_items is not None:
             br = lb.break_lines(self._kp_fixed_items, lw, params)
         elif self.settings.display:
-            br = self._break_display(self._items(True), w0, w1, params)
+            # Ragged display lines: any slack is feasible, demerits decide; one
+            # pass instead of a tight pass that short heading lines always fail.
+            br = self._break_display(self._items(True), w0, w1, replace(params, passes=(3,)))
         else:
             # Dictionary lookups are memoised per word (hyphenate.py), so the
             # items are built once with all hyphenation points; pass 1 of the
