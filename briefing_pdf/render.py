@@ -281,9 +281,11 @@ def render(issue: Issue, theme: Theme, paragraph_factory: Callable | None = None
     styles = make_styles(theme)
     registry = PageRegistry()
     ctx = LayoutContext(theme, styles, registry=registry)
-    ctx.paragraph = paragraph_factory or body_paragraph_factory(theme.lang,
-                                                                exceptions=theme.hyphenation)
-    if paragraph_factory is None:
+    if paragraph_factory is not None:  # a comparison layout (bench/typography.py): knows no nodes
+        factory = paragraph_factory
+        ctx.paragraph = lambda markup, style, node=None, **kw: factory(markup, style, **kw)
+    else:
+        ctx.paragraph = body_paragraph_factory(theme.lang, exceptions=theme.hyphenation)
         ctx.unhyphenated = body_paragraph_factory(theme.lang, hyphenate=False,
                                                   exceptions=theme.hyphenation)
         ctx.display = body_paragraph_factory(theme.lang, hyphenate=False, display=True,
