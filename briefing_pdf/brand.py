@@ -234,7 +234,12 @@ def check_brand_files(brand: Loaded[Brand]) -> tuple[FontSet, Path | None]:
             problem = _logo_text_problem(logo, fonts)
         if problem:
             problems.append(brand.source.problem(("logo",), problem))
+    if fonts is not None:
+        from .text import brand_text_problems
+
+        problems += brand_text_problems(model, brand.source, fonts)
     if problems or fonts is None:
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise BriefingError(problems)
     return fonts, logo
 

@@ -49,6 +49,9 @@ class SourceMap:
     file: str
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: The document's text (for :meth:`find`); empty when unknown.
+    text: str = field(default="", repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of ``loc``, or of its nearest ancestor that has one."""
@@ -61,6 +64,36 @@ class SourceMap:
             if not loc:
                 return (None, None)
             loc = loc[:-1]
+
+    def find(self, loc: Loc, needle: str, occurrence: int = 0) -> tuple[int | None, int | None]:
+        """Position of the ``occurrence``-th ``needle`` in the raw text from the
+        value at ``loc`` on: points a problem inside a long text at its mark
+        (block, folded and quoted values alike); the value's own position if
+        the needle cannot be found (e.g. it was written with escapes)."""
+        line, col = self.locate(loc)
+        if not self.text or line is None:
+            return line, col
+        starts = self._line_starts()
+        at = starts[line - 1] + (col or 1) - 1 if line - 1 < len(starts) else 0
+        for _ in range(occurrence + 1):
+            at = self.text.find(needle, at)
+            if at < 0:
+                return line, col
+            at += 1
+        at -= 1
+        import bisect
+
+        row = bisect.bisect_right(starts, at) - 1
+        return row + 1, at - starts[row] + 1
+
+    def _line_starts(self) -> list[int]:
+        if not self._starts:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        return self._starts
+
+    def problem_at(self, loc: Loc, message: str, needle: str, occurrence: int = 0) -> Problem:
+        line, col = self.find(loc, needle, occurrence)
+        return Problem(message, self.file, line, col, format_loc(loc))
 
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
         line, col = self.locate(loc, key=key)
@@ -243,7 +276,7 @@ def _compose(text: str) -> yaml.Node | None:
 
 def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[Any, SourceMap]:
     """Plain data and positions from YAML or JSON text."""
-    source = SourceMap(display)
+    source = SourceMap(display, text=text)
     if is_json:
         duplicates: list[str] = []
 

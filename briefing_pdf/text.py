@@ -275,4 +275,106 @@ def check_issue_text(issue: BaseModel, source: "SourceMap", fonts: "FontSet | No
             continue
         for message in text_problems(value, field in MARKUP_FIELDS, fonts):
             problems.append(source.problem(loc, message))
+        if field in MARKUP_FIELDS and ("*" in value or "[" in value):
+            problems += markup_problems(value, loc, source)
     return problems
+
+
+def markup_problems(value: str, loc: tuple, source: "SourceMap") -> list[Problem]:
+    """Unclosed ``**``, ``*`` and links in one text field, each at its opening mark.
+
+    The mark is found again in the file by a short needle (the mark and the
+    word after it) and how often that needle occurs before it in the field."""
+    problems = []
+    paras = paragraphs(value)
+    for n, para in enumerate(paras):
+        for offset, message in unclosed_marks(para):
+            needle = re.match(r"\S+", para[offset:]).group(0)[:24]
+            earlier = sum(p.count(needle) for p in paras[:n]) + para[:offset].count(needle)
+            problems.append(source.problem_at(loc, message, needle, earlier))
+    return problems
+
+
+def brand_text_problems(brand: BaseModel, source: "SourceMap", fonts: "FontSet") -> list[Problem]:
+    """Glyph coverage of every brand text that reaches the page (name, series,
+    labels, imprint), located in the brand file like the issue's text."""
+    problems = []
+    for loc, value in walk_strings(brand):
+        if loc[0] in ("fonts", "colors", "logo", "logo_alt", "hyphenation") or loc[-1] in ("url", "web"):
+            continue
+        for message in text_problems(value, False, fonts):
+            problems.append(source.problem(loc, message))
+    return problems
+
+
+# --------------------------------------------------------------------------- unclosed markup
+
+_LINK_START = re.compile(r"\[[^\[\]\n]*\]\(")
+
+
+@lru_cache(maxsize=1)
+def _checking_parser():
+    """A second parser like :func:`_parser` whose emphasis and link rules record
+    where each mark stands, so unmatched ones can be reported at their position.
+    (The layout's parser stays unwrapped: this costs nothing when typesetting.)"""
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import emphasis
+    from markdown_it.rules_inline.link import link as link_rule
+
+    md = MarkdownIt("zero").enable(["emphasis", "link"])
+    md.validateLink = lambda url: True
+
+    def marks(state, silent):
+        start, before = state.pos, len(state.delimiters)
+        found = emphasis.tokenize(state, silent)
+        if found:
+            for i, delim in enumerate(state.delimiters[before:]):
+                state.env.setdefault("marks", []).append((start + i, delim, state.delimiters))
+        return found
+
+    def links(state, silent):
+        start = state.pos
+        found = link_rule(state, silent)
+        if found:
+            state.env.setdefault("links", set()).add(start)
+        return found
+
+    md.inline.ruler.at("emphasis", marks)
+    md.inline.ruler.at("link", links)
+    return md
+
+
+def unclosed_marks(paragraph: str) -> list[tuple[int, str]]:
+    """(offset, message) for every ``*``/``**`` that opens emphasis but is never
+    closed, and every ``[label](`` that does not become a link (no ``)``, or a
+    space in the target). markdown-it leaves both as literal text; an editor
+    almost never means that, so the check reports them with the fix."""
+    hidden, _restore = _hide_underscores(paragraph)
+    env: dict = {}
+    _checking_parser().parseInline(hidden, env)
+    out: list[tuple[int, str]] = []
+    runs: dict[int, list[int]] = {}
+    for pos, delim, siblings in env.get("marks", []):
+        if delim.marker != ord("*") or not delim.open or delim.end >= 0:
+            continue
+        index = next((i for i, d in enumerate(siblings) if d is delim), -1)
+        if any(d.end == index for d in siblings):
+            continue  # matched as a closer
+        runs.setdefault(_run_start(hidden, pos), []).append(pos)
+    for start, positions in sorted(runs.items()):
+        mark = "*" * len(positions)
+        what = "bold" if len(positions) == 2 else "italic" if len(positions) == 1 else "bold italic"
+        out.append((start, f"'{mark}' opens {what} text that is never closed; close it with '{mark}' "
+                           "(for a literal asterisk write a lone * with a space on each side)"))
+    linked = env.get("links", set())
+    for m in _LINK_START.finditer(hidden):
+        if m.start() not in linked:
+            out.append((m.start(), f"link '{paragraph[m.start():m.end()]}…' is never closed; end the "
+                                   "target with ')' and percent-encode spaces in it (%20)"))
+    return sorted(out)
+
+
+def _run_start(text: str, pos: int) -> int:
+    while pos > 0 and text[pos - 1] == "*":
+        pos -= 1
+    return pos
