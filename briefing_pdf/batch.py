@@ -76,22 +76,24 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
     kind: str = "content"  # of a failure: "content" (exit 1) or "usage" (exit 2)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: int | None = None,
-              debug: bool = False, standard: str = DEFAULT_STANDARD) -> Result:
+              debug: bool = False, standard: str = DEFAULT_STANDARD, strict: bool = False) -> Result:
     """Build one issue and report the outcome (never raises for content problems)."""
     from .pipeline import build
 
     start = time.perf_counter()
     try:
-        result = build(source, output, brand, standard)
+        result = build(source, output, brand, standard, strict)
         previews = []
         if png_dpi:
             from .preview import write_previews
 
             previews = write_previews(output, output.parent / f"{output.stem}-preview", png_dpi)
-        return Result(source, output, True, result.pages, time.perf_counter() - start, previews=previews)
+        return Result(source, output, True, result.pages, time.perf_counter() - start, previews=previews,
+                      warnings=result.warnings)
     except BriefingError as exc:
         return Result(source, output, False, 0, time.perf_counter() - start, exc.problems, kind=exc.kind)
     except Exception as exc:  # an internal error must still not stop the other issues
@@ -162,7 +164,7 @@ def _pool(workers: int, langs: set[str], png: bool) -> ProcessPoolExecutor:
 
 def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
                png_dpi: int | None = None, on_done: Callable[[Result], None] | None = None,
-               debug: bool = False, standard: str = DEFAULT_STANDARD) -> list[Result]:
+               debug: bool = False, standard: str = DEFAULT_STANDARD, strict: bool = False) -> list[Result]:
     """Build (source, output) pairs with ``workers`` processes; results in input order.
 
     ``on_done`` is called in the parent as each issue finishes (completion
@@ -173,13 +175,13 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
     results: dict[int, Result] = {}
     if workers <= 1 or len(jobs) <= 1:
         for i, (src, out) in enumerate(jobs):
-            results[i] = build_one(src, out, brand, png_dpi, debug, standard)
+            results[i] = build_one(src, out, brand, png_dpi, debug, standard, strict)
             if on_done:
                 on_done(results[i])
     else:
         langs = languages(src for src, _ in jobs)
         with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
-            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug, standard): i
+            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug, standard, strict): i
                        for i, (src, out) in enumerate(jobs)}
             for future in as_completed(futures):
                 i = futures[future]

@@ -177,6 +177,11 @@ def _default_imprint(lang: str) -> Imprint | None:
     return validate(data, Imprint, source)
 
 
+def uses_placeholder_imprint(issue: Issue, brand: Loaded[Brand]) -> bool:
+    """Whether the issue would print the built-in brand's fictional imprint."""
+    return issue.imprint is None and _is_builtin(brand)
+
+
 def resolve_labels(brand: Brand, lang: str) -> dict[str, str]:
     labels = dict(LABELS[lang])
     labels.update(brand.labels.get(lang, {}))

@@ -19,16 +19,18 @@ import typer
 from . import __version__
 from .errors import BriefingError, Problem
 
+# "\b" keeps click from re-flowing the examples into one paragraph.
 EXAMPLES = """
+\b
 Examples:
-
-  briefing-pdf build issues/de-2026-11-lieferketten.yaml        # → out/de-2026-11-lieferketten.pdf
-  briefing-pdf build issues/ -o out/ --jobs 2                  # every issue in the folder
-  briefing-pdf build issues/ --shard 1/4 --png                 # a CI matrix job, with previews
-  briefing-pdf validate issues/*.yaml                          # check without building
-  briefing-pdf schema > issue.schema.json                      # for the YAML language server
-  briefing-pdf watch issues/x.yaml                             # rebuild on every save
-  briefing-pdf build issues/x.yaml --pdf-standard a-2b         # PDF/A-2b only (default: PDF/UA-1 + PDF/A-2a)
+  briefing-pdf new issues/x.yaml                 # start an issue (new-brand: a brand)
+  briefing-pdf build issues/x.yaml               # → out/x.pdf
+  briefing-pdf build issues/ -o out/ --jobs 2    # every issue in the folder
+  briefing-pdf build issues/ --shard 1/4 --png   # a CI matrix job, with previews
+  briefing-pdf validate issues/ --strict         # check without building; warnings fail
+  briefing-pdf schema > issue.schema.json        # for the YAML language server
+  briefing-pdf watch issues/x.yaml               # rebuild on every save
+  briefing-pdf build issues/x.yaml --pdf-standard a-2b   # PDF/A-2b only
 """
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -108,6 +110,7 @@ def build(
         "ua-1+a-2a", "--pdf-standard",
         help="ua-1+a-2a (default: tagged, accessible and archival), a-2b (archival, untagged) "
              "or none (plain PDF, for speed comparisons only)."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (e.g. the placeholder imprint) as errors."),
 ) -> None:
     """Build PDFs from issue files; a folder builds every issue in it."""
     from .batch import default_jobs, is_brand_file, parse_shard, select_shard
@@ -115,10 +118,21 @@ def build(
 
     try:
         check_standard(pdf_standard)
+        if jobs < 0:
+            raise BriefingError.single(f"--jobs: must be 0 (one per CPU) or more, got {jobs}", kind="usage")
         if brand is not None and not brand.is_file():
             raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
-        files = [f for f in _expand(paths) if not is_brand_file(f)]  # `build issues/*.yaml` skips brands
+        named = _expand(paths)
+        files = [f for f in named if not is_brand_file(f)]  # `build issues/*.yaml` skips brands
+        if not files and named and all(is_brand_file(f) for f in named):
+            raise BriefingError.single(
+                "this is a brand file, not an issue; build an issue that names it (brand: …) or pass it "
+                "with --brand; `briefing-pdf validate` checks a brand file on its own",
+                file=str(named[0]), kind="usage")
         many = len(files) > 1 or any(p.is_dir() for p in paths)
+        if many and output is not None and output.suffix.lower() == ".pdf" and not output.is_dir():
+            raise BriefingError.single("several issues need an output folder, not a .pdf file; "
+                                       "e.g. -o out/", file=str(output), kind="usage")
         if shard:
             k, n = parse_shard(shard)
             files = select_shard(files, k, n)
@@ -131,7 +145,7 @@ def build(
         raise typer.Exit(0)
     workers = jobs if jobs > 0 else default_jobs()
     start = time.perf_counter()
-    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many, pdf_standard)
+    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many, pdf_standard, strict)
     failed = [r for r in results if not r.ok]
     if many:
         _summary(results, time.perf_counter() - start)
@@ -139,13 +153,14 @@ def build(
     raise typer.Exit(2 if usage_only else 1 if failed else 0)
 
 
-def _run(jobs, brand, workers, dpi, many, standard):
+def _run(jobs, brand, workers, dpi, many, standard, strict=False):
     from .batch import build_many
 
     def done(result) -> None:
         if result.ok:
             line = f"ok    {result.source} → {result.output} ({result.pages} pages, {result.seconds:.2f} s)"
             print(line, flush=True)
+            _report(result.warnings)
         else:
             print(f"FAIL  {result.source} ({len(result.problems)} problem"
                   f"{'s' if len(result.problems) != 1 else ''})", flush=True)
@@ -165,8 +180,10 @@ def _run(jobs, brand, workers, dpi, many, standard):
                 done(result)
                 progress.refresh()
 
-            return build_many(jobs, brand, workers, dpi, on_done=tick, debug=state["debug"], standard=standard)
-    return build_many(jobs, brand, workers, dpi, on_done=done, debug=state["debug"], standard=standard)
+            return build_many(jobs, brand, workers, dpi, on_done=tick, debug=state["debug"], standard=standard,
+                              strict=strict)
+    return build_many(jobs, brand, workers, dpi, on_done=done, debug=state["debug"], standard=standard,
+                      strict=strict)
 
 
 def _summary(results, seconds: float) -> None:
@@ -190,6 +207,7 @@ def _summary(results, seconds: float) -> None:
 def validate(
     paths: List[Path] = typer.Argument(..., help="Issue files or folders."),
     brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (e.g. the placeholder imprint) as errors."),
 ) -> None:
     """Check issue files (schema, brand, fonts, glyphs, links) without building."""
     from .batch import is_brand_file
@@ -208,7 +226,8 @@ def validate(
             if is_brand_file(f):
                 check_brand(f)  # a brand file named on the command line is checked as a brand
             else:
-                check(f, brand)
+                warnings = check(f, brand, strict).warnings
+                _report(warnings)
             print(f"ok    {f}")
         except BriefingError as exc:
             bad += 1
@@ -241,7 +260,25 @@ def preview(
     if not pdf.is_file():
         _err(f"{pdf}: file not found")
         raise typer.Exit(2)
-    for path in write_previews(pdf, output or pdf.parent / f"{pdf.stem}-preview", dpi):
+    try:
+        with pdf.open("rb") as handle:
+            is_pdf = handle.read(1024).lstrip().startswith(b"%PDF-")
+    except OSError as exc:
+        _err(f"{pdf}: cannot read file: {exc.strerror}")
+        raise typer.Exit(1)
+    if not is_pdf:
+        hint = f"; build it first: briefing-pdf build {pdf} --png" if pdf.suffix.lower() in (".yaml", ".yml", ".json") else ""
+        _err(f"{pdf}: not a PDF file (preview takes a built PDF){hint}")
+        raise typer.Exit(2)
+    if dpi < 1:
+        _err(f"--dpi: must be 1 or more, got {dpi}")
+        raise typer.Exit(2)
+    try:
+        paths = write_previews(pdf, output or pdf.parent / f"{pdf.stem}-preview", dpi)
+    except BriefingError as exc:
+        _fail(exc)
+        return
+    for path in paths:
         print(path)
 
 
@@ -294,6 +331,9 @@ def watch(
 
     from .batch import build_one
 
+    if path.is_dir():
+        _err(f"{path}: is a folder; watch takes one issue file, e.g. briefing-pdf watch {path / 'x.yaml'}")
+        raise typer.Exit(2)
     if not path.is_file():
         _err(f"{path}: file not found")
         raise typer.Exit(2)
@@ -309,6 +349,7 @@ def watch(
         stamp = time.strftime("%H:%M:%S")
         if r.ok:
             print(f"{stamp} ok    {target} ({r.pages} pages, {r.seconds:.2f} s)", flush=True)
+            _report(r.warnings)
         else:
             print(f"{stamp} FAIL  {path}: kept the last good PDF", flush=True)
             _report(r.problems)

@@ -20,6 +20,9 @@ class Problem:
     line: int | None = None
     column: int | None = None
     path: str = ""
+    #: "error" stops the build; "warning" is printed and the build goes on
+    #: (``--strict`` makes warnings stop it too).
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = ""
@@ -29,7 +32,8 @@ class Problem:
                 where += f":{self.line}:{self.column or 1}"
             where += ": "
         field_path = f"{self.path}: " if self.path else ""
-        return one_line(f"{where}{field_path}{self.message}")
+        level = "warning: " if self.severity == "warning" else ""
+        return one_line(f"{where}{level}{field_path}{self.message}")
 
 
 def one_line(text: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .brand import Theme, brand_for, make_theme
@@ -25,10 +25,14 @@ class Checked:
 
     issue: Loaded[Issue]
     theme: Theme
+    #: Things that do not stop the build but that a person should hear about.
+    warnings: list = field(default_factory=list)
 
 
-def check(path: Path | str, brand: Path | str | None = None) -> Checked:
-    """Load and check an issue completely (schema, brand, fonts, glyphs, links, imprint)."""
+def check(path: Path | str, brand: Path | str | None = None, strict: bool = False) -> Checked:
+    """Load and check an issue completely (schema, brand, fonts, glyphs, links, imprint).
+
+    ``strict``: warnings (such as the placeholder imprint) are errors, for CI."""
     try:
         loaded = load_issue(path)
     except BriefingError as exc:
@@ -42,7 +46,28 @@ def check(path: Path | str, brand: Path | str | None = None) -> Checked:
             ("imprint",), "no imprint: give one in the issue (imprint:) or in its brand file"))
     if problems:
         raise BriefingError(problems)
-    return Checked(loaded, theme)
+    warnings = issue_warnings(loaded, brand_loaded, theme)
+    if strict and warnings:
+        raise BriefingError([replace(w, severity="error", message=w.message + " (an error with --strict)")
+                              for w in warnings])
+    return Checked(loaded, theme, warnings)
+
+
+#: Said for every build that prints the built-in brand's fictional imprint.
+PLACEHOLDER_IMPRINT = ("no imprint given, so the built-in placeholder (a fictional publisher) is printed as "
+                       "the imprint; add imprint: to the issue or to its brand file")
+
+
+def issue_warnings(loaded: Loaded[Issue], brand: Loaded, theme: Theme) -> list:
+    """Warnings of a checked issue: the built-in placeholder imprint (fine for a
+    first try and the samples, wrong for anything published)."""
+    from .brand import uses_placeholder_imprint
+
+    warnings = []
+    if uses_placeholder_imprint(loaded.model, brand):
+        w = loaded.source.problem(("imprint",), PLACEHOLDER_IMPRINT)
+        warnings.append(replace(w, severity="warning", line=None, column=None))
+    return warnings
 
 
 def _brand_problems(issue_path: Path | str, data: object, override: Path | str | None) -> list:
@@ -72,18 +97,19 @@ def check_brand(path: Path | str) -> None:
 class BuildResult:
     output: Path
     pages: int
+    warnings: list = field(default_factory=list)
 
 
 def build(path: Path | str, output: Path | str, brand: Path | str | None = None,
-          standard: str = DEFAULT_STANDARD) -> BuildResult:
+          standard: str = DEFAULT_STANDARD, strict: bool = False) -> BuildResult:
     """Check, render and atomically write one issue (``standard``: see :mod:`briefing_pdf.standards`)."""
     from .render import render
 
     check_standard(standard)
-    checked = check(path, brand)
+    checked = check(path, brand, strict)
     rendered = render(checked.issue.model, checked.theme, standard=standard)
     write_atomic(Path(output), rendered.pdf)
-    return BuildResult(Path(output), rendered.pages)
+    return BuildResult(Path(output), rendered.pages, checked.warnings)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

@@ -10,8 +10,13 @@ def write_previews(pdf: Path, folder: Path, dpi: int = 70, sheet_columns: int = 
     import pypdfium2 as pdfium
     from PIL import Image
 
+    from .errors import BriefingError
+
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as exc:  # checked before the folder exists: nothing is left behind
+        raise BriefingError.single(f"cannot read this PDF: {exc}", file=str(pdf)) from None
     folder.mkdir(parents=True, exist_ok=True)
-    document = pdfium.PdfDocument(str(pdf))
     written: list[Path] = []
     images = []
     try:
