@@ -66,7 +66,7 @@ def issue_warnings(loaded: Loaded[Issue], brand: Loaded, theme: Theme) -> list:
     warnings = []
     if uses_placeholder_imprint(loaded.model, brand):
         w = loaded.source.problem(("imprint",), PLACEHOLDER_IMPRINT)
-        warnings.append(replace(w, severity="warning", line=None, column=None))
+        warnings.append(replace(w, severity="warning"))
     return warnings
 
 
