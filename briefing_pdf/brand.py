@@ -310,4 +310,29 @@ def _logo_problem(path: Path) -> str | None:
         return f"logo {path.name} is not a PNG image"
     if suffix == ".svg" and b"<svg" not in path.read_bytes()[:4096].lower():
         return f"logo {path.name} is not an SVG image"
+    if suffix == ".svg":
+        return _svg_syntax_problem(path)
+    return None
+
+
+def _svg_syntax_problem(path: Path) -> str | None:
+    """An SVG must be well-formed XML: svglib skips what it cannot parse, so an
+    unclosed tag or a broken attribute would silently drop (part of) the logo.
+    Parsed with expat (strict; its entity-expansion limits stop "billion laughs")."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        line, col = exc.position
+        reason = str(exc).split(":", 1)[0]
+        reason = {"no element found": "the file ends before every element is closed (e.g. </svg> is missing)",
+                  "not well-formed (invalid token)": "invalid syntax (e.g. an attribute value without quotes)",
+                  }.get(reason, reason)
+        return (f"logo {path.name} is not well-formed XML: {reason} at {path.name}:{line}:{col + 1}; "
+                "fix the SVG (or export it again from the drawing program)")
+    except OSError as exc:
+        return f"logo file is not readable: {exc.strerror}"
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        return f"logo {path.name} is not an SVG image (its root element is <{root.tag.rsplit('}', 1)[-1]}>)"
     return None
