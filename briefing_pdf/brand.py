@@ -315,6 +315,54 @@ def _logo_problem(path: Path) -> str | None:
     return None
 
 
+#: The masthead box a logo is scaled into (render.py), and the smallest
+#: printed side below which a logo reads as a sliver.
+LOGO_BOX_MM = (60.0, 12.0)
+LOGO_MIN_SIDE_MM = 4.0
+
+
+def logo_size(path: Path) -> tuple[float, float] | None:
+    """Width and height of a checked logo in its own units (SVG viewBox or
+    width/height, PNG pixels); None when the file does not say."""
+    import re
+    import struct
+    import xml.etree.ElementTree as ET
+
+    try:
+        if path.suffix.lower() == ".png":
+            head = path.read_bytes()[:24]
+            return tuple(float(v) for v in struct.unpack(">II", head[16:24])) if len(head) == 24 else None
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError, struct.error):
+        return None
+    box = re.split(r"[\s,]+", root.get("viewBox", "").strip())
+    if len(box) == 4:
+        try:
+            return float(box[2]), float(box[3])
+        except ValueError:
+            pass
+    try:
+        return (float(re.match(r"[\d.]+", root.get("width", "")).group(0)),
+                float(re.match(r"[\d.]+", root.get("height", "")).group(0)))
+    except (AttributeError, ValueError):
+        return None
+
+
+def logo_sliver_warning(path: Path) -> str | None:
+    """A logo whose shape prints it as a thin strip in the masthead box."""
+    size = logo_size(path)
+    if not size or size[0] <= 0 or size[1] <= 0:
+        return None
+    box_w, box_h = LOGO_BOX_MM
+    scale = min(box_w / size[0], box_h / size[1])
+    w, h = size[0] * scale, size[1] * scale
+    if min(w, h) >= LOGO_MIN_SIDE_MM:
+        return None
+    return (f"logo {path.name} is {size[0]:g} × {size[1]:g} (width to height {size[0] / size[1]:.3g}:1) and "
+            f"prints only {w:.1f} × {h:.1f} mm in the {box_w:g} × {box_h:g} mm masthead box; "
+            "use a version of the logo closer to 5:1 (width to height)")
+
+
 def _svg_syntax_problem(path: Path) -> str | None:
     """An SVG must be well-formed XML: svglib skips what it cannot parse, so an
     unclosed tag or a broken attribute would silently drop (part of) the logo.

@@ -61,12 +61,15 @@ PLACEHOLDER_IMPRINT = ("no imprint given, so the built-in placeholder (a fiction
 def issue_warnings(loaded: Loaded[Issue], brand: Loaded, theme: Theme) -> list:
     """Warnings of a checked issue: the built-in placeholder imprint (fine for a
     first try and the samples, wrong for anything published)."""
-    from .brand import uses_placeholder_imprint
+    from .brand import logo_sliver_warning, uses_placeholder_imprint
 
     warnings = []
     if uses_placeholder_imprint(loaded.model, brand):
         w = loaded.source.problem(("imprint",), PLACEHOLDER_IMPRINT)
         warnings.append(replace(w, severity="warning"))
+    sliver = logo_sliver_warning(theme.logo) if theme.logo is not None else None
+    if sliver:
+        warnings.append(replace(brand.source.problem(("logo",), sliver), severity="warning"))
     return warnings
 
 
