@@ -49,6 +49,9 @@ class SourceMap:
     file: str
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    #: How plain scalars that YAML did not read as text were written (``yes``,
+    #: ``12.4``), so messages can quote the user's spelling instead of ``true``.
+    raw: dict[Loc, str] = field(default_factory=dict, repr=False)
     #: The document's text (for :meth:`find`); empty when unknown.
     text: str = field(default="", repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -155,7 +158,41 @@ def read_text(path: Path, display: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
+_CURLY = "\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb"
+_BLOCK_START = re.compile(r"^(\s*)(?:-\s+)?[^\s#][^#]*?:\s+[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _under_indented_block(text: str, before_line: int) -> tuple[int, int, int] | None:
+    """(line, column, block line) of the first line above ``before_line`` that ends
+    a ``|``/``>`` block by being indented less than the block, while not
+    being a ``key:`` line: PyYAML notices the damage only lines later."""
+    lines = text.splitlines()
+    i = 0
+    while i < min(len(lines), before_line):
+        start = _BLOCK_START.match(lines[i])
+        i += 1
+        if not start:
+            continue
+        key_indent = len(start.group(1))
+        body = [j for j in range(i, len(lines)) if lines[j].strip()]
+        if not body:
+            break
+        indent = len(lines[body[0]]) - len(lines[body[0]].lstrip(" "))
+        for j in body:
+            line = lines[j]
+            own = len(line) - len(line.lstrip(" "))
+            if own >= indent:
+                continue
+            stripped = line.strip()
+            if own <= key_indent and (re.match(r"^(?:-\s+)?[^\s:#][^:#]*:(\s|$)", stripped) or stripped.startswith(("-", "#"))):
+                break  # a key or list item: the block has simply ended
+            if j + 1 < before_line:
+                return j + 1, own + 1, i
+            break
+    return None
+
+
+def _yaml_problem(exc: yaml.YAMLError, display: str, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -166,10 +203,24 @@ def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
         message += f" ({context})"
     hint = ""
     opened = f"line {start.line + 1}, column {start.column + 1}" if start else "above"
+    source_line = text.splitlines()[line - 1] if text and line and line <= len(text.splitlines()) else ""
+    block = _under_indented_block(text, line) if text and line else None
+    if block is not None and ("expected ':'" in problem or "expected <block end>" in problem
+                              or "mapping values" in problem):
+        at, col, opened_at = block
+        return Problem(f"YAML syntax error: this line is indented less than the '|' or '>' text block that "
+                       f"starts on line {opened_at}, so it ends the block (and the file no longer makes sense "
+                       "a few lines below); indent it like the other lines of the block", display, at, col)
+    if any(q in source_line for q in _CURLY) and "mapping values are not allowed" in problem:
+        return Problem(message + "; hint: “ ” and ‘ ’ are typographic quotes, not YAML quotes, so the ': ' "
+                       "inside them is read as a new key; put the text in straight quotes: "
+                       "title: '“Gas: the outlook”'", display, line, col)
     if "'\\t'" in problem or "\t" in problem:
         hint = "YAML does not allow tabs for indentation (or after a key); use spaces"
     elif "found unknown escape character" in problem:
         hint = "in double quotes a backslash starts an escape; use single quotes or '\\\\'"
+    elif "anchor" in context:
+        hint = "'&' at the start of a value starts a YAML anchor; quote the text, e.g. title: \"& Co report\""
     elif "alias" in context or "found undefined alias" in problem:
         hint = "'*' starts an alias in YAML; quote text that begins with '*', e.g. title: \"*New* rules\""
     elif "quoted scalar" in context:
@@ -245,6 +296,7 @@ class _Builder:
         tag = node.tag
         if tag in (_CORE + "str", _CORE + "timestamp", _CORE + "binary") or node.style in ("'", '"', "|", ">"):
             return node.value
+        self.source.raw[loc] = node.value
         if tag == _CORE + "int":
             return self.scalars.construct_yaml_int(node)
         if tag == _CORE + "float":
@@ -311,7 +363,7 @@ def parse_document(text: str, display: str, *, is_json: bool = False) -> tuple[A
     try:
         node = _compose(text)
     except yaml.YAMLError as exc:
-        raise BriefingError([_yaml_problem(exc, display)]) from None
+        raise BriefingError([_yaml_problem(exc, display, text)]) from None
     except RecursionError:
         raise _nested_too_deeply(text, display) from None
     if node is None:
@@ -414,7 +466,30 @@ def _kind(value: Any) -> str:
     return shown if len(shown) <= 80 else shown[:60] + "…" + shown[-10:]
 
 
-def _message(error: dict, root: type[BaseModel]) -> tuple[str, bool]:
+def _scalar_hint(loc: Loc, value: Any, source: SourceMap | None) -> str | None:
+    """"expected text" for a value YAML read as something else: say why, and how to quote it."""
+    name = str(loc[-1]) if loc and not isinstance(loc[-1], int) else "-"
+    raw = source.raw.get(tuple(loc)) if source else None
+    if isinstance(value, bool):
+        spelled = raw or str(value).lower()
+        return (f"expected text, got {spelled}, which YAML reads as {str(value).lower()} (yes/no, on/off and "
+                f"true/false are booleans in YAML 1.1); quote it: {name + ': ' if name != '-' else ''}\"{spelled}\"")
+    if isinstance(value, (int, float)):
+        spelled = raw or str(value)
+        return f"expected text, got the number {spelled}; quote it: {name + ': ' if name != '-' else ''}\"{spelled}\""
+    if value is None and source is not None and source.text:
+        line = source.keys.get(tuple(loc), source.locate(loc))[0]
+        lines = source.text.splitlines()
+        if line and line <= len(lines):
+            after = lines[line - 1].split(":", 1)[-1].strip()
+            if after.startswith("#"):
+                shown = after.split()[0]
+                return (f"expected text, got nothing: an unquoted '#' starts a comment, so YAML sees no value "
+                        f"here; quote it: {name + ': ' if name != '-' else ''}\"{shown}\"")
+    return None
+
+
+def _message(error: dict, root: type[BaseModel], source: SourceMap | None = None) -> tuple[str, bool]:
     """A user-facing message for one pydantic error, and whether it is about a key."""
     kind, loc, value = error["type"], error["loc"], error.get("input")
     name = loc[-1] if loc else ""
@@ -439,7 +514,7 @@ def _message(error: dict, root: type[BaseModel]) -> tuple[str, bool]:
         what = "language" if name == "language" else "value"
         return f"unsupported {what} {_kind(value)}; expected {expected}", False
     if kind == "string_type":
-        return f"expected text, got {_kind(value)}", False
+        return _scalar_hint(loc, value, source) or f"expected text, got {_kind(value)}", False
     if kind == "list_type":
         return f"expected a list (lines starting with '- '), got {_kind(value)}", False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -473,7 +548,7 @@ def validate(data: Any, model: type[M], source: SourceMap) -> M:
                 loc = tuple(p for p in error["loc"] if p != "[key]")
                 problems.append(source.problem(loc, _key_message(error, loc), key=True))
                 continue
-            message, is_key = _message(error, model)
+            message, is_key = _message(error, model, source)
             problems.append(source.problem(error["loc"], message, key=is_key))
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise BriefingError(problems, data=data) from None
