@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ISSUES := $(filter-out %.brand.yaml,$(wildcard issues/*.yaml))
 
-.PHONY: pdfs test bench typography acceptance previews clean check
+.PHONY: pdfs test bench typography acceptance previews clean check schema schema-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ pdfs: $(STAMP)
 ## Run the test suite (also builds the samples)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## Regenerate issue.schema.json and brand.schema.json from the models
+schema: $(STAMP)
+	$(BIN)/briefing-pdf schema issue > issue.schema.json
+	$(BIN)/briefing-pdf schema brand > brand.schema.json
+
+## Fail if the shipped schemas are not what the models give (CI)
+schema-check: $(STAMP)
+	@$(BIN)/briefing-pdf schema issue | diff -u issue.schema.json - && \
+	 $(BIN)/briefing-pdf schema brand | diff -u brand.schema.json - && echo "schemas are current"
 
 ## Benchmarks: speed (docs/performance.md) and typography (docs/typography.md)
 bench: $(STAMP)

@@ -99,12 +99,32 @@ def _check_hyphenation_list(entries: list[str]) -> list[str]:
     return entries
 
 
-Url = Annotated[str, AfterValidator(_check_url)]
-Email = Annotated[str, AfterValidator(_check_email)]
-Color = Annotated[str, AfterValidator(_check_color)]
-Line = Annotated[str, AfterValidator(_not_blank)]
+class _Schema:
+    """JSON Schema keywords for a type, so editors check what the validators
+    enforce (the keywords affect the exported schema only, not validation)."""
+
+    def __init__(self, **keywords: object) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema.update(self.keywords)
+        return schema
+
+
+#: ECMA-262 versions of the checks above (JSON Schema patterns have no flags).
+URL_PATTERN = (r"^([Hh][Tt][Tt][Pp][Ss]?://([^\s/?#\"<>\\{}|^`]+\.[^\s/?#\"<>\\{}|^`]*|localhost)"
+               r"[^\s\"<>\\{}|^`]*|[Mm][Aa][Ii][Ll][Tt][Oo]:[^\s@]+@[^\s@]+)$")
+EMAIL_PATTERN = r"^[^@\s\"<>]+@[^@\s\"<>]+\.[^@\s\"<>]+$"
+COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+NOT_BLANK = _Schema(minLength=1, pattern=r"\S")
+
+Url = Annotated[str, AfterValidator(_check_url), _Schema(pattern=URL_PATTERN)]
+Email = Annotated[str, AfterValidator(_check_email), _Schema(pattern=EMAIL_PATTERN)]
+Color = Annotated[str, AfterValidator(_check_color), _Schema(pattern=COLOR_PATTERN)]
+Line = Annotated[str, AfterValidator(_not_blank), NOT_BLANK]
 """A one-line string that must not be blank (titles, names)."""
-Text = Annotated[str, AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(_not_blank), NOT_BLANK]
 """Paragraphs with inline markup; blank lines separate paragraphs."""
 HyphenationEntry = Annotated[str, AfterValidator(_check_hyphenation_entry)]
 HyphenationList = Annotated[list[HyphenationEntry], AfterValidator(_check_hyphenation_list)]
@@ -254,16 +274,118 @@ class Brand(_Strict):
     hyphenation: HyphenationList = Field(default_factory=list, description=_HYPHENATION_HELP)
 
 
+#: One line and an example for every field, for editors (hover, completion).
+#: tests/test_schema.py checks that every property of both schemas has them.
+FIELD_DOCS: dict[str, tuple[str, object]] = {
+    "Issue.series": ("Series title on the masthead; default: the brand's series.", "Energy Briefing"),
+    "Issue.date": ("Publication date, YYYY-MM-DD; also the PDF's date.", "2026-03-12"),
+    "Issue.language": ("Language of the issue: labels, dates and hyphenation.", "en"),
+    "Issue.number": ("Issue number or label, shown in the masthead (a bare number is fine).", "7"),
+    "Issue.brand": ("Brand file, relative to this issue file; default: the built-in brand.", "house.brand.yaml"),
+    "Issue.top_story": ("The lead story.", {"title": "Gas storage is full", "body": "Text…"}),
+    "Issue.metrix": ("The big-number callout.", {"value": "49,1 %", "text": "Share of wind in March."}),
+    "Issue.topics": ("Topic articles, in order.", [{"title": "…", "facts": "…", "outlook": "…"}]),
+    "Issue.digest": ("Short items from other publishers.", [{"title": "…", "publisher": "…",
+                                                             "url": "https://example.org/", "date": "2026-03-10",
+                                                             "text": "…"}]),
+    "Issue.podcasts": ("Latest podcast episodes.", [{"title": "…", "url": "https://example.org/ep1", "text": "…"}]),
+    "Issue.imprint": ("Legal imprint; default: the brand's.", {"publisher": {"name": "House Institute"}}),
+    "Issue.hyphenation": (_HYPHENATION_HELP + " Extends the brand's list.", ["Deep-Seek", "OpenAI"]),
+    "Article.title": ("Headline (plain text, not empty).", "Gas storage is full"),
+    "Article.toc_title": ("Shorter title for the contents page.", "Gas storage"),
+    "Article.body": ("Text with **bold**, *italic* and [links](https://example.org); blank line = paragraph.",
+                     "The storage sites are **full**."),
+    "Article.analysis": ("Expert analysis callout; mark the expert's name **bold**.",
+                         "Prices will stay high, says **Dana Smith**."),
+    "Article.sources": ("Media reports and sources.", [{"publisher": "Reuters", "title": "…",
+                                                        "url": "https://example.org/"}]),
+    "Topic.title": ("Headline (plain text, not empty).", "Grid fees rise"),
+    "Topic.toc_title": ("Shorter title for the contents page.", "Grid fees"),
+    "Topic.facts": ('Set after the run-in label "Die Fakten:" / "The facts:".', "Fees rise by 12 %."),
+    "Topic.outlook": ('Set after "Der Blick nach vorn:" / "Looking ahead:".', "A ruling is due in May."),
+    "Topic.analysis": ("Expert analysis callout; mark the expert's name **bold**.", "**Dana Smith** expects …"),
+    "Topic.sources": ("Media reports and sources.", [{"publisher": "Reuters", "title": "…",
+                                                      "url": "https://example.org/"}]),
+    "Source.publisher": ("Who published it.", "Reuters"),
+    "Source.title": ("Title of the report; linked to url.", "EU gas storage reaches 90 %"),
+    "Source.url": ("http://, https:// or mailto: address.", "https://example.org/report"),
+    "Source.note": ("Optional note, e.g. the original-language title.", "in German"),
+    "MetrixSource.title": ("Where the number comes from.", "Eurostat"),
+    "MetrixSource.url": ("http://, https:// or mailto: address.", "https://example.org/data"),
+    "Metrix.value": ("The number, as text, shown huge in the brand colour.", "49,1 %"),
+    "Metrix.text": ("What the number means (text with markup).", "Share of wind power in March."),
+    "Metrix.source": ("Source of the number.", {"title": "Eurostat", "url": "https://example.org/data"}),
+    "DigestItem.title": ("Title of the item (plain text).", "Hydrogen strategy revised"),
+    "DigestItem.publisher": ("Who published it.", "Handelsblatt"),
+    "DigestItem.url": ("http://, https:// or mailto: address.", "https://example.org/item"),
+    "DigestItem.date": ("Date of the item, YYYY-MM-DD.", "2026-03-10"),
+    "DigestItem.text": ("One or two sentences (text with markup).", "The ministry revised its targets."),
+    "Podcast.title": ("Episode title.", "Episode 12: Storage"),
+    "Podcast.url": ("http://, https:// or mailto: address.", "https://example.org/podcast/12"),
+    "Podcast.text": ("What the episode is about (text with markup).", "With **Dana Smith**."),
+    "Person.name": ("Name as printed.", "Alex Example"),
+    "Person.role": ("Role, printed after the name.", "Editor-in-chief"),
+    "ImprintGroup.heading": ("Heading of the group.", "Editorial team"),
+    "ImprintGroup.people": ("At least one person.", [{"name": "Alex Example", "role": "Editor"}]),
+    "Publisher.name": ("Legal name of the publisher.", "House Institute for Policy Studies"),
+    "Publisher.address": ("Address lines.", ["Musterstraße 1", "10115 Berlin"]),
+    "Publisher.phone": ("Phone number as printed.", "+49 30 0000 0000"),
+    "Publisher.email": ("E-mail address.", "office@example.org"),
+    "Publisher.web": ("Web site: http:// or https:// address.", "https://example.org/"),
+    "Imprint.groups": ("Groups of people (editorial team, layout, …).",
+                       [{"heading": "Editorial team", "people": [{"name": "Alex Example"}]}]),
+    "Imprint.publisher": ("The publisher.", {"name": "House Institute"}),
+    "BrandColors.primary": ("Main colour as #RRGGBB (quote it: # starts a YAML comment).", "#1F3A5F"),
+    "BrandColors.accent": ("Accent colour as #RRGGBB (quoted).", "#C8102E"),
+    "BrandColors.text": ("Text colour as #RRGGBB (quoted).", "#1A1A1A"),
+    "BrandColors.muted": ("Secondary text colour as #RRGGBB (quoted).", "#5E6B78"),
+    "BrandFonts.regular": ("Body text font (TrueType), relative to the brand file.", "fonts/Serif-Regular.ttf"),
+    "BrandFonts.bold": ("Bold body font.", "fonts/Serif-Bold.ttf"),
+    "BrandFonts.italic": ("Italic body font.", "fonts/Serif-Italic.ttf"),
+    "BrandFonts.bold_italic": ("Bold italic body font.", "fonts/Serif-BoldItalic.ttf"),
+    "BrandFonts.heading": ("Font of labels, contents and footer.", "fonts/Sans-Regular.ttf"),
+    "BrandFonts.heading_bold": ("Font of headings.", "fonts/Sans-Bold.ttf"),
+    "BrandFonts.fallback": ("Tried in order for characters the main fonts lack (e.g. a CJK font).",
+                            ["fonts/NotoSansCJK.ttc"]),
+    "Brand.name": ("Name of the house, used in labels ({name}) and the logo's alt text.", "Northwind Policy Lab"),
+    "Brand.series": ("Default series title of its issues.", "Policy Briefing"),
+    "Brand.colors": ("House colours.", {"primary": "#1F3A5F", "accent": "#C8102E"}),
+    "Brand.fonts": ("House fonts (TrueType); default: the shipped Noto fonts.", {"regular": "fonts/x.ttf"}),
+    "Brand.logo": ("SVG or PNG, relative to the brand file; shown in the masthead (about 5:1).", "logo.svg"),
+    "Brand.logo_alt": ('What the logo says, for screen readers; default: "<name> logo".', "Northwind Policy Lab"),
+    "Brand.imprint": ("Imprint of every issue that has none of its own.", {"publisher": {"name": "House"}}),
+    "Brand.labels": ("Label overrides per language.", {"en": {"digest": "NORTHWIND DIGEST"}}),
+    "Brand.hyphenation": (_HYPHENATION_HELP, ["Deep-Seek", "OpenAI"]),
+}
+
+
+def _document(schema: dict, root: str) -> dict:
+    """Descriptions and examples from FIELD_DOCS; pydantic's generated titles
+    ("Url", "Title") removed, since they say nothing a key does not."""
+    models = [(root, schema)] + list(schema.get("$defs", {}).items())
+    for name, model in models:
+        for key, prop in model.get("properties", {}).items():
+            prop.pop("title", None)
+            doc = FIELD_DOCS.get(f"{name}.{key}")
+            if doc is not None:
+                prop["description"], example = doc
+                prop["examples"] = [example]
+    return schema
+
+
 def issue_schema() -> dict:
     """The JSON Schema of an issue file, for editors' YAML language servers."""
-    schema = Issue.model_json_schema()
+    schema = _document(Issue.model_json_schema(), "Issue")
+    # `number: 7` is accepted (BeforeValidator): say so, or editors flag it.
+    number = schema["properties"]["number"]
+    number["anyOf"].insert(1, {"type": "integer"})
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "briefing-pdf issue"
     return schema
 
 
 def brand_schema() -> dict:
-    schema = Brand.model_json_schema()
+    schema = _document(Brand.model_json_schema(), "Brand")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "briefing-pdf brand"
     return schema
