@@ -248,6 +248,50 @@ def schema(
     print(json.dumps(issue_schema() if kind == "issue" else brand_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command("new")
+def new(
+    path: Path = typer.Argument(..., help="The issue file to create, e.g. issues/en-2026-04-x.yaml."),
+    brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file the issue uses (brand: …)."),
+    language: str = typer.Option("en", "--language", help="de or en."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Start an issue: a commented file whose "" placeholders fail validation until filled in."""
+    from .starter import new_issue
+
+    try:
+        schema = new_issue(path, language, brand, force=force)
+    except BriefingError as exc:
+        _fail(exc)
+        return
+    _started(path, schema)
+
+
+@app.command("new-brand")
+def new_brand_command(
+    path: Path = typer.Argument(..., help="The brand file to create, e.g. issues/house.brand.yaml."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Start a brand file: commented, with "" placeholders that fail validation until filled in."""
+    from .starter import new_brand
+
+    try:
+        schema = new_brand(path, force=force)
+    except BriefingError as exc:
+        _fail(exc)
+        return
+    _started(path, schema)
+
+
+def _started(path: Path, schema: str) -> None:
+    print(f"wrote {path}; fill in every \"\" and run: briefing-pdf validate {path}")
+    import os
+
+    where = Path(os.path.normpath(path.parent / schema)).as_posix()
+    if not Path(where).is_file():
+        kind = "brand" if schema.endswith("brand.schema.json") else "issue"
+        print(f"for editor support create {where}: briefing-pdf schema {kind} > {where}")
+
+
 @app.command()
 def preview(
     pdf: Path = typer.Argument(..., help="A built PDF."),
