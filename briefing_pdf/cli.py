@@ -9,6 +9,7 @@ commands that render, so ``--help``, ``validate`` and ``schema`` start fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .errors import BriefingError, Problem
+from .errors import BriefingError, Problem, one_line
 
 # "\b" keeps click from re-flowing the examples into one paragraph.
 EXAMPLES = """
@@ -59,8 +60,27 @@ def _err(line: str) -> None:
 
 
 def _report(problems: list[Problem]) -> None:
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for p in problems:
-        _err(str(p))
+        _err(github_annotation(p) if annotate else str(p))
+
+
+def github_annotation(problem: Problem) -> str:
+    """A problem as a GitHub Actions workflow command (``::error file=…,line=…,col=…::…``):
+    the run page shows it as an annotation on that line of the file."""
+    def prop(value: object) -> str:
+        return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(
+            ":", "%3A").replace(",", "%2C")
+
+    fields = []
+    if problem.file:
+        fields.append(f"file={prop(problem.file)}")
+        if problem.line is not None:
+            fields += [f"line={problem.line}", f"col={problem.column or 1}"]
+    message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+    data = one_line(message).replace("%", "%25")
+    level = "warning" if problem.severity == "warning" else "error"
+    return f"::{level} {','.join(fields)}::{data}" if fields else f"::{level}::{data}"
 
 
 def _fail(exc: BriefingError) -> None:

@@ -24,6 +24,12 @@ sys.path.insert(0, str(TESTS))
 import pdftools  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _plain_problem_lines(monkeypatch):
+    """Tests expect compiler-style lines; on a GitHub runner the CLI would write annotations."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 def _issue_files(folder: Path, pattern: str = "*") -> list[Path]:
     if not folder.is_dir():
         return []

@@ -41,6 +41,7 @@ def run(args, cwd, timeout=180, env=None, **kw) -> subprocess.CompletedProcess:
 def _env(**extra) -> dict:
     env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="120")
     env.pop("SOURCE_DATE_EPOCH", None)
+    env.pop("GITHUB_ACTIONS", None)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(extra)
     return env
@@ -380,3 +381,89 @@ def test_pdf_standard_option(tmp_path):
     assert proc.returncode == 2
     assert "unknown --pdf-standard 'ua-2'" in proc.stderr and "ua-1+a-2a, a-2b, none" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- the workflow for a repository that holds only issues (issue 10) --------------------------
+
+ISSUES_REPO_WORKFLOW = ROOT / "ci" / "issues-repo.yml"
+IMPRINT = """imprint:
+  publisher:
+    name: Test House
+"""
+
+
+@pytest.fixture(scope="module")
+def issues_repo_workflow() -> dict:
+    return yaml.safe_load(ISSUES_REPO_WORKFLOW.read_text(encoding="utf-8"))
+
+
+def test_no_workflow_sets_force_color():
+    """FORCE_COLOR set to anything, "0" included, turns colour codes on in rich and others."""
+    for path in (WORKFLOW, ISSUES_REPO_WORKFLOW):
+        assert "FORCE_COLOR" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, ISSUES_REPO_WORKFLOW], ids=["this-repo", "issues-repo"])
+def test_collect_runs_only_when_a_build_ran(path):
+    jobs = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]
+    condition = jobs["pdfs"]["if"]
+    assert "needs.build.result == 'success'" in condition and "needs.build.result == 'failure'" in condition
+    assert "!cancelled()" in condition  # and never after a cancelled (or skipped) build
+
+
+def test_issues_repo_workflow_installs_a_pinned_tool_without_pip_cache(issues_repo_workflow):
+    wf = issues_repo_workflow
+    pin = wf["env"]["BRIEFING_PDF"]
+    assert re.fullmatch(r"briefing-pdf @ git\+https://\S+@\S+", pin), pin  # a pinned git reference
+    for name in ("validate", "build"):
+        steps = wf["jobs"][name]["steps"]
+        setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))
+        assert "cache" not in setup.get("with", {})  # cache: pip fails without a pyproject/requirements file
+        installs = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+        assert installs == ['python -m pip install "$BRIEFING_PDF"']
+    runs = [s.get("run", "") for s in wf["jobs"]["validate"]["steps"]]
+    assert "briefing-pdf validate issues/ --strict" in runs
+
+
+def test_issues_repo_workflow_steps_succeed_locally_in_order(issues_repo_workflow, tmp_path):
+    """Every briefing-pdf `run:` of the issues-only workflow, in order, in a folder with only issues."""
+    write_issues(tmp_path / "issues", good=("de-small", "en-small"))
+    for issue in (tmp_path / "issues").glob("*.yaml"):  # --strict: a real imprint, no placeholder
+        issue.write_text(issue.read_text(encoding="utf-8") + IMPRINT, encoding="utf-8")
+    executed = []
+    for job in issues_repo_workflow["jobs"].values():
+        shards = job.get("strategy", {}).get("matrix", {}).get("shard", [None])
+        for shard in shards:
+            for step in job["steps"]:
+                command = step.get("run", "").strip()
+                if not command or "pip install" in command:  # installed: the test's venv
+                    continue
+                command = _expand(command, shard, len(shards) if shard else None)
+                proc = subprocess.run(["bash", "-eo", "pipefail", "-c", command], cwd=tmp_path,
+                                      capture_output=True, text=True, timeout=240, env=_env())
+                assert proc.returncode == 0, f"{command}\n{proc.stdout}\n{proc.stderr}"
+                executed.append(command)
+    assert len(executed) == 3 and executed[0] == "briefing-pdf validate issues/ --strict"
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["de-small.pdf", "en-small.pdf"]
+
+
+def test_problems_are_github_annotations_on_a_runner(tmp_path):
+    write_issues(tmp_path / "issues", broken=("bad",), good=("good",))
+    proc = run(["validate", "issues/"], cwd=tmp_path, env=_env(GITHUB_ACTIONS="true"))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "::error file=issues/bad.yaml,line=6,col=3::top_story.toc_titel: unknown key 'toc_titel' "
+        "(did you mean 'toc_title'?)",
+        "::warning file=issues/good.yaml,line=1,col=1::imprint: no imprint given, so the built-in placeholder "
+        "(a fictional publisher) is printed as the imprint; add imprint: to the issue or to its brand file",
+    ]
+    plain = run(["validate", "issues/"], cwd=tmp_path)
+    assert plain.stderr.splitlines()[0].startswith("issues/bad.yaml:6:3: top_story.toc_titel:")
+
+
+def test_annotation_escapes_the_workflow_command_syntax():
+    from briefing_pdf.cli import github_annotation
+    from briefing_pdf.errors import Problem
+
+    line = github_annotation(Problem("100% of a: b, c", "dir,x/a:b.yaml", 3, None, "x.y"))
+    assert line == "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=1::x.y: 100%25 of a: b, c"
