@@ -9,8 +9,10 @@ ISSUES := $(filter-out %.brand.yaml,$(wildcard issues/*.yaml))
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@# pip's and setuptools' own chatter goes to a log, shown only if the install fails.
+	@$(BIN)/pip install --quiet --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@$(BIN)/pip install --quiet -e '.[dev]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@echo "installed briefing-pdf and its dev dependencies into $(VENV) (log: $(VENV)/install.log)"
 	@# Byte-compile our own modules (PYTHONDONTWRITEBYTECODE may be set) and fill
 	@# the parsed-font and hyphenation caches once, so the first build is not the slow one.
 	$(BIN)/python -m compileall -q briefing_pdf
