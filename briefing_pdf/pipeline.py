@@ -67,6 +67,9 @@ def issue_warnings(loaded: Loaded[Issue], brand: Loaded, theme: Theme) -> list:
     if uses_placeholder_imprint(loaded.model, brand):
         w = loaded.source.problem(("imprint",), PLACEHOLDER_IMPRINT)
         warnings.append(replace(w, severity="warning"))
+    from .text import markup_warnings
+
+    warnings += markup_warnings(loaded.model, loaded.source)
     sliver = logo_sliver_warning(theme.logo) if theme.logo is not None else None
     if sliver:
         warnings.append(replace(brand.source.problem(("logo",), sliver), severity="warning"))

@@ -362,6 +362,11 @@ def unclosed_marks(paragraph: str) -> list[tuple[int, str]]:
             continue  # matched as a closer
         runs.setdefault(_run_start(hidden, pos), []).append(pos)
     for start, positions in sorted(runs.items()):
+        end = start + len(positions)
+        while end < len(hidden) and hidden[end] == "*":
+            end += 1
+        if start > 0 and end < len(hidden) and hidden[start - 1].isalnum() and hidden[end].isalnum():
+            continue  # inside a word ("Mitarbeiter*innen"): a gender star, printed as written
         mark = "*" * len(positions)
         what = "bold" if len(positions) == 2 else "italic" if len(positions) == 1 else "bold italic"
         out.append((start, f"'{mark}' opens {what} text that is never closed; close it with '{mark}' "
@@ -372,6 +377,57 @@ def unclosed_marks(paragraph: str) -> list[tuple[int, str]]:
             out.append((m.start(), f"link '{paragraph[m.start():m.end()]}…' is never closed; end the "
                                    "target with ')' and percent-encode spaces in it (%20)"))
     return sorted(out)
+
+
+def _intraword(text: str, pos: int) -> bool:
+    """Whether the run of ``*`` at ``pos`` stands between two letters or digits."""
+    start, end = _run_start(text, pos), pos
+    while end < len(text) and text[end] == "*":
+        end += 1
+    return start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+
+
+def intraword_pairs(paragraph: str) -> list[tuple[int, str]]:
+    """(offset, italic text) for ``*`` pairs that both stand inside words, as two
+    gender stars do ("Mitarbeiter*innen und Bürger*innen"): CommonMark pairs
+    them into emphasis, which is rarely what the writer meant."""
+    hidden, _restore = _hide_underscores(paragraph)
+    env: dict = {}
+    _checking_parser().parseInline(hidden, env)
+    where = {id(delim): pos for pos, delim, _siblings in env.get("marks", [])}
+    found: dict[int, str] = {}
+    for pos, delim, siblings in env.get("marks", []):
+        if delim.marker != ord("*") or delim.end < 0:
+            continue
+        closer = where.get(id(siblings[delim.end]))
+        if closer is None or not (_intraword(hidden, pos) and _intraword(hidden, closer)):
+            continue
+        start = _run_start(hidden, pos)
+        if start not in found:
+            inner = paragraph[pos + 1:closer].strip("*")
+            found[start] = inner
+    return sorted(found.items())
+
+
+def markup_warnings(issue: BaseModel, source: "SourceMap") -> list[Problem]:
+    """Warnings for text that parses but probably not as meant (paired gender stars)."""
+    problems = []
+    for loc, value in walk_strings(issue):
+        field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        if field not in MARKUP_FIELDS or value.count("*") < 2:
+            continue
+        paras = paragraphs(value)
+        for n, para in enumerate(paras):
+            for offset, inner in intraword_pairs(para):
+                needle = re.match(r"\S+", para[offset:]).group(0)[:24]
+                earlier = sum(p.count(needle) for p in paras[:n]) + para[:offset].count(needle)
+                problem = source.problem_at(
+                    loc, f"the '*' inside words pair up and set '{inner}' in italics; for gender stars "
+                         "write ':' (Mitarbeiter:innen) or '∗' (U+2217), for italics put the '*' around "
+                         "whole words", needle, earlier)
+                problems.append(Problem(problem.message, problem.file, problem.line, problem.column,
+                                        problem.path, severity="warning"))
+    return problems
 
 
 def _run_start(text: str, pos: int) -> int:

@@ -142,3 +142,33 @@ def test_check_issue_text_names_the_field(tmp_path):
     assert len(problems) == 1
     p = problems[0]
     assert p.path == "top_story.body" and p.line == 5 and "javascript" in p.message
+
+
+# -- unclosed markup and paired gender stars (issue 10) ------------------------------------
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("**Aistė Žukauskienė.", [(0, "'**'")]),
+    ("see *this", [(4, "'*'")]),
+    ("***a**", [(0, "'*'")]),
+    ("[tender notice](https://example.org/t and more", [(0, "link '[tender notice](")]),
+    ("[a](https://example.org/a b)", [(0, "link '[a](")]),
+    ("[**x](https://example.org/)", [(1, "'**'")]),
+    ("**bold *bold italic* bold** and ***all three***", []),
+    ("2 * 3 = 6, a * b, footnote* and another*; 2*3*4", []),
+    ("Mitarbeiter*innen sind eingeladen", []),
+    ("[x] (y) and ](. and [ok](https://example.org/)", []),
+])
+def test_unclosed_marks(paragraph, expected):
+    from briefing_pdf.text import unclosed_marks
+
+    got = unclosed_marks(paragraph)
+    assert [(offset, message.split(" ")[0] if "link" not in message else message[:len(want)])
+            for (offset, message), (_o, want) in zip(got, expected)] == expected
+    assert len(got) == len(expected)
+
+
+def test_paired_gender_stars_are_found():
+    from briefing_pdf.text import intraword_pairs
+
+    assert intraword_pairs("Alle Mitarbeiter*innen und Bürger*innen.") == [(16, "innen und Bürger")]
+    assert intraword_pairs("Ein *echtes* Kursiv und Kolleg*innen allein.") == []
