@@ -292,8 +292,26 @@ def _logo_text_problem(path: Path, fonts: FontSet) -> str | None:
     if not missing:
         return None
     shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing[:5])
-    return (f"logo {path.name} has text with characters no configured font can draw: {shown}; "
+    where = _position_in_file(path, missing[0])
+    return (f"logo {path.name} has text with characters no configured font can draw: {shown}"
+            f"{f' (first at {path.name}:{where[0]}:{where[1]})' if where else ''}; "
             "convert the logo's text to outlines or add a fallback font that has them")
+
+
+def _position_in_file(path: Path, ch: str) -> tuple[int, int] | None:
+    """Line and column of the first ``ch`` in a text file (written as itself or as a
+    character reference), so the message points into the SVG like into YAML."""
+    import re
+
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    match = re.search(f"{re.escape(ch)}|&#[xX]0*{ord(ch):x};|&#0*{ord(ch)};", text, re.IGNORECASE)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return line, match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
 
 
 def _logo_problem(path: Path) -> str | None:
