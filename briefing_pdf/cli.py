@@ -140,6 +140,8 @@ def build(
         check_standard(pdf_standard)
         if jobs < 0:
             raise BriefingError.single(f"--jobs: must be 0 (one per CPU) or more, got {jobs}", kind="usage")
+        if png:
+            _check_dpi(dpi)
         if brand is not None and not brand.is_file():
             raise BriefingError.single("brand file not found", file=str(brand), kind="usage")
         named = _expand(paths)
@@ -171,6 +173,15 @@ def build(
         _summary(results, time.perf_counter() - start)
     usage_only = failed and all(r.kind == "usage" for r in failed)
     raise typer.Exit(2 if usage_only else 1 if failed else 0)
+
+
+#: Preview resolutions accepted: a page at 1200 dpi is already a 140-megapixel image.
+MAX_DPI = 1200
+
+
+def _check_dpi(dpi: int) -> None:
+    if not 1 <= dpi <= MAX_DPI:
+        raise BriefingError.single(f"--dpi: must be between 1 and {MAX_DPI}, got {dpi}", kind="usage")
 
 
 def _run(jobs, brand, workers, dpi, many, standard, strict=False):
@@ -334,10 +345,8 @@ def preview(
         hint = f"; build it first: briefing-pdf build {pdf} --png" if pdf.suffix.lower() in (".yaml", ".yml", ".json") else ""
         _err(f"{pdf}: not a PDF file (preview takes a built PDF){hint}")
         raise typer.Exit(2)
-    if dpi < 1:
-        _err(f"--dpi: must be 1 or more, got {dpi}")
-        raise typer.Exit(2)
     try:
+        _check_dpi(dpi)
         paths = write_previews(pdf, output or pdf.parent / f"{pdf.stem}-preview", dpi)
     except BriefingError as exc:
         _fail(exc)

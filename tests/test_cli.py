@@ -467,3 +467,12 @@ def test_annotation_escapes_the_workflow_command_syntax():
 
     line = github_annotation(Problem("100% of a: b, c", "dir,x/a:b.yaml", 3, None, "x.y"))
     assert line == "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=1::x.y: 100%25 of a: b, c"
+
+
+def test_top_level_help_lists_one_example_per_line():
+    proc = run(["--help"], cwd=ROOT)
+    lines = proc.stdout.splitlines()
+    examples = [line.strip() for line in lines if line.strip().startswith("briefing-pdf ")]
+    assert len(examples) >= 7
+    assert all(line.count("briefing-pdf ") == 1 for line in examples)  # not run together
+    assert any(line.startswith("briefing-pdf new ") for line in examples)
