@@ -326,6 +326,8 @@ def _logo_problem(path: Path) -> str | None:
         return f"logo file is not readable: {exc.strerror}"
     if suffix == ".png" and not head.startswith(b"\x89PNG"):
         return f"logo {path.name} is not a PNG image"
+    if suffix == ".png":
+        return _png_problem(path)
     if suffix == ".svg" and b"<svg" not in path.read_bytes()[:4096].lower():
         return f"logo {path.name} is not an SVG image"
     if suffix == ".svg":
@@ -381,6 +383,20 @@ def logo_sliver_warning(path: Path) -> str | None:
             "use a version of the logo closer to 5:1 (width to height)")
 
 
+def _png_problem(path: Path) -> str | None:
+    """A PNG that starts right but is cut off or corrupt would fail only while
+    rendering (an internal error); decode it now."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for a broken file
+        reason = str(exc).split("\n")[0][:120] or exc.__class__.__name__
+        return f"logo {path.name} is a damaged PNG image ({reason}); export it again"
+    return None
+
+
 def _svg_syntax_problem(path: Path) -> str | None:
     """An SVG must be well-formed XML: svglib skips what it cannot parse, so an
     unclosed tag or a broken attribute would silently drop (part of) the logo.
@@ -388,6 +404,9 @@ def _svg_syntax_problem(path: Path) -> str | None:
     import xml.etree.ElementTree as ET
 
     try:
+        if b"<!ENTITY" in path.read_bytes():
+            return (f"logo {path.name} declares XML entities (<!ENTITY …>), which are not accepted in a logo; "
+                    "export the SVG again without a DTD")
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
         line, col = exc.position
