@@ -40,13 +40,14 @@ def check(path: Path | str, brand: Path | str | None = None, strict: bool = Fals
         raise BriefingError(exc.problems + _brand_problems(path, exc.data, brand), kind=exc.kind) from None
     brand_loaded = brand_for(loaded, Path(brand) if brand else None)
     theme = make_theme(loaded.model, brand_loaded)
-    problems = check_issue_text(loaded.model, loaded.source, theme.fonts)
+    text_warnings: list = []
+    problems = check_issue_text(loaded.model, loaded.source, theme.fonts, warnings=text_warnings)
     if theme.imprint is None:
         problems.append(loaded.source.problem(
             ("imprint",), "no imprint: give one in the issue (imprint:) or in its brand file"))
     if problems:
         raise BriefingError(problems)
-    warnings = issue_warnings(loaded, brand_loaded, theme)
+    warnings = issue_warnings(loaded, brand_loaded, theme) + text_warnings
     if strict and warnings:
         raise BriefingError([replace(w, severity="error", message=w.message + " (an error with --strict)")
                               for w in warnings])
@@ -67,9 +68,6 @@ def issue_warnings(loaded: Loaded[Issue], brand: Loaded, theme: Theme) -> list:
     if uses_placeholder_imprint(loaded.model, brand):
         w = loaded.source.problem(("imprint",), PLACEHOLDER_IMPRINT)
         warnings.append(replace(w, severity="warning"))
-    from .text import markup_warnings
-
-    warnings += markup_warnings(loaded.model, loaded.source)
     sliver = logo_sliver_warning(theme.logo) if theme.logo is not None else None
     if sliver:
         warnings.append(replace(brand.source.problem(("logo",), sliver), severity="warning"))

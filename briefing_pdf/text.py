@@ -266,8 +266,10 @@ def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[
 
 
 def check_issue_text(issue: BaseModel, source: "SourceMap", fonts: "FontSet | None",
-                     skip: frozenset[str] = frozenset({"brand", "url", "web"})) -> list[Problem]:
-    """Problems in all text of an issue, located by the loader's source map."""
+                     skip: frozenset[str] = frozenset({"brand", "url", "web"}),
+                     warnings: list[Problem] | None = None) -> list[Problem]:
+    """Problems in all text of an issue, located by the loader's source map;
+    with a ``warnings`` list, also the warnings of the same walk (paired stars)."""
     problems = []
     for loc, value in walk_strings(issue):
         field = next((p for p in reversed(loc) if isinstance(p, str)), "")
@@ -277,6 +279,8 @@ def check_issue_text(issue: BaseModel, source: "SourceMap", fonts: "FontSet | No
             problems.append(source.problem(loc, message))
         if field in MARKUP_FIELDS and ("*" in value or "[" in value):
             problems += markup_problems(value, loc, source)
+            if warnings is not None and value.count("*") >= 2:
+                warnings += star_warnings(value, loc, source)
     return problems
 
 
@@ -298,8 +302,12 @@ def markup_problems(value: str, loc: tuple, source: "SourceMap") -> list[Problem
 def brand_text_problems(brand: BaseModel, source: "SourceMap", fonts: "FontSet") -> list[Problem]:
     """Glyph coverage of every brand text that reaches the page (name, series,
     labels, imprint), located in the brand file like the issue's text."""
+    texts = [(loc, value) for loc, value in walk_strings(brand)
+             if loc[0] not in ("fonts", "colors", "logo", "logo_alt", "hyphenation") and loc[-1] not in ("url", "web")]
+    if all(fonts.covered(ch) for ch in set("".join(v for _l, v in texts)) if not ch.isspace()):
+        return []  # the common case: one pass over the distinct characters
     problems = []
-    for loc, value in walk_strings(brand):
+    for loc, value in texts:
         if loc[0] in ("fonts", "colors", "logo", "logo_alt", "hyphenation") or loc[-1] in ("url", "web"):
             continue
         for message in text_problems(value, False, fonts):
@@ -344,14 +352,23 @@ def _checking_parser():
     return md
 
 
+@lru_cache(maxsize=4096)
+def _scan(paragraph: str) -> tuple[str, dict]:
+    """The paragraph as parsed (underscores hidden) and the marks and links the
+    checking parser recorded; cached, so the error and warning checks (and
+    rebuilds of the same text in watch or a warm process) parse it once."""
+    hidden, _restore = _hide_underscores(paragraph)
+    env: dict = {}
+    _checking_parser().parseInline(hidden, env)
+    return hidden, env
+
+
 def unclosed_marks(paragraph: str) -> list[tuple[int, str]]:
     """(offset, message) for every ``*``/``**`` that opens emphasis but is never
     closed, and every ``[label](`` that does not become a link (no ``)``, or a
     space in the target). markdown-it leaves both as literal text; an editor
     almost never means that, so the check reports them with the fix."""
-    hidden, _restore = _hide_underscores(paragraph)
-    env: dict = {}
-    _checking_parser().parseInline(hidden, env)
+    hidden, env = _scan(paragraph)
     out: list[tuple[int, str]] = []
     runs: dict[int, list[int]] = {}
     for pos, delim, siblings in env.get("marks", []):
@@ -391,9 +408,7 @@ def intraword_pairs(paragraph: str) -> list[tuple[int, str]]:
     """(offset, italic text) for ``*`` pairs that both stand inside words, as two
     gender stars do ("Mitarbeiter*innen und Bürger*innen"): CommonMark pairs
     them into emphasis, which is rarely what the writer meant."""
-    hidden, _restore = _hide_underscores(paragraph)
-    env: dict = {}
-    _checking_parser().parseInline(hidden, env)
+    hidden, env = _scan(paragraph)
     where = {id(delim): pos for pos, delim, _siblings in env.get("marks", [])}
     found: dict[int, str] = {}
     for pos, delim, siblings in env.get("marks", []):
@@ -409,24 +424,20 @@ def intraword_pairs(paragraph: str) -> list[tuple[int, str]]:
     return sorted(found.items())
 
 
-def markup_warnings(issue: BaseModel, source: "SourceMap") -> list[Problem]:
-    """Warnings for text that parses but probably not as meant (paired gender stars)."""
+def star_warnings(value: str, loc: tuple, source: "SourceMap") -> list[Problem]:
+    """Warnings for one text field that parses, but probably not as meant (paired gender stars)."""
     problems = []
-    for loc, value in walk_strings(issue):
-        field = next((p for p in reversed(loc) if isinstance(p, str)), "")
-        if field not in MARKUP_FIELDS or value.count("*") < 2:
-            continue
-        paras = paragraphs(value)
-        for n, para in enumerate(paras):
-            for offset, inner in intraword_pairs(para):
-                needle = re.match(r"\S+", para[offset:]).group(0)[:24]
-                earlier = sum(p.count(needle) for p in paras[:n]) + para[:offset].count(needle)
-                problem = source.problem_at(
-                    loc, f"the '*' inside words pair up and set '{inner}' in italics; for gender stars "
-                         "write ':' (Mitarbeiter:innen) or '∗' (U+2217), for italics put the '*' around "
-                         "whole words", needle, earlier)
-                problems.append(Problem(problem.message, problem.file, problem.line, problem.column,
-                                        problem.path, severity="warning"))
+    paras = paragraphs(value)
+    for n, para in enumerate(paras):
+        for offset, inner in intraword_pairs(para):
+            needle = re.match(r"\S+", para[offset:]).group(0)[:24]
+            earlier = sum(p.count(needle) for p in paras[:n]) + para[:offset].count(needle)
+            problem = source.problem_at(
+                loc, f"the '*' inside words pair up and set '{inner}' in italics; for gender stars "
+                     "write ':' (Mitarbeiter:innen) or '∗' (U+2217), for italics put the '*' around "
+                     "whole words", needle, earlier)
+            problems.append(Problem(problem.message, problem.file, problem.line, problem.column,
+                                    problem.path, severity="warning"))
     return problems
 
 
