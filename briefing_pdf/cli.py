@@ -398,6 +398,7 @@ def watch(
     path: Path = typer.Argument(..., help="The issue file to watch."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output PDF (default: out/<stem>.pdf)."),
     brand: Optional[Path] = typer.Option(None, "--brand", help="Brand file to use instead of the issue's."),
+    strict: bool = typer.Option(False, "--strict", help="Treat warnings (e.g. the placeholder imprint) as errors."),
 ) -> None:
     """Rebuild a PDF on every save; a broken save keeps the last good PDF."""
     from watchfiles import watch as watch_files
@@ -418,7 +419,7 @@ def watch(
     def once() -> None:
         if not path.is_file():  # an editor's save-by-rename is in progress; its create event follows
             return
-        r = build_one(path, target, brand)
+        r = build_one(path, target, brand, strict=strict)
         stamp = time.strftime("%H:%M:%S")
         if r.ok:
             print(f"{stamp} ok    {target} ({r.pages} pages, {r.seconds:.2f} s)", flush=True)
