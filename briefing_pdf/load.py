@@ -290,7 +290,25 @@ class _Builder:
                 continue
             self.source.keys[loc + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, loc + (key,), depth + 1)
+            if out[key] is None and isinstance(value_node, yaml.ScalarNode) and not value_node.value:
+                self._comment_as_value(key_node, loc + (key,))
         return out
+
+    def _comment_as_value(self, key_node: yaml.Node, loc: Loc) -> None:
+        """``number: #7`` or ``primary: #0B2E4F``: YAML reads a comment and an empty
+        value, and an optional field would silently stay empty. A '#' glued to a
+        word right after the key is a value far more often than a comment."""
+        lines = self.source.text.splitlines()
+        row = key_node.end_mark.line
+        if row >= len(lines):
+            return
+        match = re.match(r"\s*:\s+(#\S+)", lines[row][key_node.end_mark.column:])
+        if match:
+            name = str(loc[-1])
+            self.problems.append(Problem(
+                f"expected a value, got nothing: an unquoted '#' starts a comment, so YAML sees no value "
+                f"here; quote it: {name}: \"{match.group(1)}\"", self.source.file, row + 1,
+                key_node.end_mark.column + match.start(1) + 1, format_loc(loc)))
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         tag = node.tag

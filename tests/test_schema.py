@@ -16,8 +16,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
-from briefing_pdf.load import BriefingError, parse_document
+from briefing_pdf.load import BriefingError
 from briefing_pdf.model import brand_schema, issue_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +44,24 @@ ISSUE = _validator(issue_schema())
 BRAND = _validator(brand_schema())
 
 
+class _EditorLoader(yaml.SafeLoader):
+    """YAML 1.1 as an editor set to 1.1 reads it: dates stay text, nothing else is refused."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
 def _data(path: Path):
-    """The document as the tool reads it (YAML 1.1, timestamps as text, like an editor)."""
-    return parse_document(path.read_text("utf-8"), path.name, is_json=path.suffix == ".json")[0]
+    """The document as an editor's language server sees it (YAML 1.1, dates as text)."""
+    text = path.read_text("utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    try:
+        return yaml.load(text, Loader=_EditorLoader)
+    except yaml.YAMLError:
+        raise BriefingError.single("not YAML the editor can read", file=path.name) from None
 
 
 def _errors(path: Path) -> list[str]:
