@@ -476,3 +476,14 @@ def test_top_level_help_lists_one_example_per_line():
     assert len(examples) >= 7
     assert all(line.count("briefing-pdf ") == 1 for line in examples)  # not run together
     assert any(line.startswith("briefing-pdf new ") for line in examples)
+
+
+def test_preview_of_a_non_pdf_or_a_broken_pdf_leaves_no_folder(tmp_path):
+    """Issue 10: `preview` on a YAML file was an internal error and left an empty folder behind."""
+    write_issues(tmp_path, good=("en-x",))
+    proc = run(["preview", "en-x.yaml"], cwd=tmp_path)
+    assert proc.returncode == 2 and "not a PDF file" in proc.stderr and "internal error" not in proc.stderr
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a PDF\n")
+    proc = run(["preview", "broken.pdf"], cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stderr.startswith("broken.pdf: cannot read this PDF")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf", "en-x.yaml"]
