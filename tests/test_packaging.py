@@ -17,13 +17,24 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     try:
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                        "-q", "-w", str(out), str(ROOT)], check=True, capture_output=True, text=True,
-                       timeout=300)
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                               "-v", "-w", str(out), str(ROOT)], check=True, capture_output=True, text=True,
+                              timeout=300)
     except subprocess.CalledProcessError as exc:  # pragma: no cover - shows pip's reason
         pytest.fail(f"pip wheel failed:\n{exc.stderr}")
     (found,) = out.glob("briefing_pdf-*.whl")
+    BUILD_LOG.append(proc.stdout + proc.stderr)
     return found
+
+
+BUILD_LOG: list[str] = []
+
+
+def test_wheel_builds_without_setuptools_warnings(wheel: Path):
+    """Issue 10: the licence table and an undeclared data package printed ~60 lines of banners."""
+    log = BUILD_LOG[-1]
+    for banner in ("is deprecated", "Package would be ignored", "SetuptoolsDeprecationWarning"):
+        assert banner not in log, banner
 
 
 def test_wheel_contains_fonts_licences_and_default_brand(wheel: Path):
