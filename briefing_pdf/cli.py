@@ -255,7 +255,7 @@ def validate(
     for f in files:
         try:
             if is_brand_file(f):
-                check_brand(f)  # a brand file named on the command line is checked as a brand
+                _report(check_brand(f, strict))  # a brand file named on the command line is checked as a brand
             else:
                 warnings = check(f, brand, strict).warnings
                 _report(warnings)

@@ -89,12 +89,20 @@ def _brand_problems(issue_path: Path | str, data: object, override: Path | str |
     return []
 
 
-def check_brand(path: Path | str) -> None:
-    """Check a brand file on its own: schema, fonts and logo."""
-    from .brand import check_brand_files
+def check_brand(path: Path | str, strict: bool = False) -> list:
+    """Check a brand file on its own: schema, fonts, logo and its text; returns its
+    warnings (a sliver logo), which ``strict`` turns into errors."""
+    from .brand import check_brand_files, logo_sliver_warning
     from .load import load_brand
 
-    check_brand_files(load_brand(path))
+    brand = load_brand(path)
+    _fonts, logo = check_brand_files(brand)
+    sliver = logo_sliver_warning(logo) if logo is not None else None
+    warnings = [replace(brand.source.problem(("logo",), sliver), severity="warning")] if sliver else []
+    if strict and warnings:
+        raise BriefingError([replace(w, severity="error", message=w.message + " (an error with --strict)")
+                             for w in warnings])
+    return warnings
 
 
 @dataclass
