@@ -1,0 +1,59 @@
+"""The `build` fast path in cli.main: same behaviour as typer, without typer's per-parameter adapters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing_pdf.cli import _fast_build_args
+
+SMALL = Path(__file__).parent / "data" / "small-en.yaml"
+
+
+def test_plain_build_arguments_are_parsed():
+    args = _fast_build_args(["--debug", "build", "a.yaml", "dir", "-o", "out", "-j", "2", "--png",
+                             "--dpi", "50", "--shard", "1/4", "--pdf-standard", "none", "--brand", "b.yaml"])
+    assert args == {"paths": [Path("a.yaml"), Path("dir")], "debug": True, "output": Path("out"), "jobs": 2,
+                    "png": True, "dpi": 50, "shard": "1/4", "pdf_standard": "none", "brand": Path("b.yaml")}
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["build"], ["validate", "a.yaml"], ["build", "--help"], ["build", "a.yaml", "--output=x.pdf"],
+    ["build", "a.yaml", "-j2"], ["build", "a.yaml", "-j", "two"], ["build", "a.yaml", "-o", "x", "-o", "y"],
+    ["build", "a.yaml", "--jobs"], ["build", "--", "a.yaml"], ["build", "a.yaml", "--bogus"],
+    ["build", "a.yaml", "-o", "--png"], ["--version"],
+])
+def test_everything_unusual_is_left_to_typer(argv):
+    assert _fast_build_args(argv) is None
+
+
+def _cli(*args, cwd):
+    env = dict(os.environ, COLUMNS="120")
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing_pdf.cli", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=180, env=env)
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_fast_path_writes_the_same_bytes_as_typer_and_skips_its_adapters(tmp_path):
+    fast = _cli("build", SMALL, "-o", tmp_path / "fast.pdf", cwd=tmp_path)
+    slow = _cli("build", SMALL, f"--output={tmp_path / 'slow.pdf'}", cwd=tmp_path)  # `=` goes through typer
+    assert fast.returncode == slow.returncode == 0, fast.stderr[-2000:] + slow.stderr[-2000:]
+    assert (tmp_path / "fast.pdf").read_bytes() == (tmp_path / "slow.pdf").read_bytes()
+    assert "typer._adapters" not in _imported(fast.stderr)
+    assert "typer._adapters" in _imported(slow.stderr)
+
+
+@pytest.mark.parametrize("extra", [["--pdf-standard", "bogus"], ["--shard", "3/2"], ["--brand", "missing.yaml"]])
+def test_fast_path_fails_like_typer(tmp_path, extra):
+    fast = _cli("build", SMALL, "-o", tmp_path / "x.pdf", *extra, cwd=tmp_path)
+    slow = _cli("build", SMALL, f"--output={tmp_path / 'x.pdf'}", *extra, cwd=tmp_path)
+    strip = lambda text: [l for l in text.splitlines() if not l.startswith("import time:")]
+    assert fast.returncode == slow.returncode == 2
+    assert strip(fast.stderr) == strip(slow.stderr) and strip(fast.stderr)
