@@ -57,3 +57,19 @@ def test_fast_path_fails_like_typer(tmp_path, extra):
     strip = lambda text: [l for l in text.splitlines() if not l.startswith("import time:")]
     assert fast.returncode == slow.returncode == 2
     assert strip(fast.stderr) == strip(slow.stderr) and strip(fast.stderr)
+
+
+def test_reportlab_uri_regex_is_lazy_and_matches_like_the_real_one():
+    import re
+
+    import briefing_pdf.render  # noqa: F401  (imports reportlab.platypus through rlstart)
+    from reportlab.platypus import paragraph
+
+    from briefing_pdf.rlstart import LazyPattern
+
+    assert isinstance(paragraph.uri_pat, LazyPattern)
+    real = re.compile(*paragraph.uri_pat._args)
+    for uri in ("https://example.com/a/b", "ftp://user@10.0.0.1:21/x", "not a uri", "http://bücher.de/"):
+        assert bool(paragraph.uri_pat.match(uri)) == bool(real.match(uri))
+    assert paragraph._uri_split_pairs("https://example.com/a/b")[0] == ("https://example.com/a/", "b")
+    assert re.compile("x").pattern == "x"  # re.compile itself is the real one again
