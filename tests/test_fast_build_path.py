@@ -73,3 +73,27 @@ def test_reportlab_uri_regex_is_lazy_and_matches_like_the_real_one():
         assert bool(paragraph.uri_pat.match(uri)) == bool(real.match(uri))
     assert paragraph._uri_split_pairs("https://example.com/a/b")[0] == ("https://example.com/a/", "b")
     assert re.compile("x").pattern == "x"  # re.compile itself is the real one again
+
+
+def test_memoised_fp_str_formats_exactly_like_reportlab():
+    import random
+
+    import briefing_pdf.render  # noqa: F401  (installs the memoised fp_str)
+    from reportlab.lib import rl_accel
+    from reportlab.pdfgen import canvas, textobject
+
+    fast = rl_accel.fp_str
+    original = getattr(fast, "original", None)
+    if original is None:
+        pytest.skip("ReportLab's C accelerator is installed: fp_str is not replaced")
+    assert canvas.fp_str is fast and textobject.fp_str is fast
+    rng = random.Random(7)
+    values = [0, 1, -1, True, 0.5, 1e-8, -1e-8, 123456.789, 0.1 + 0.2, 595.2755905511812]
+    values += [rng.uniform(-1000, 1000) for _ in range(500)] + [rng.randint(-10**6, 10**6) for _ in range(100)]
+    for v in values:
+        assert fast(v) == original(v) and fast(v) == original(v)  # cold and memoised
+    for k in range(0, 600, 6):
+        chunk = values[k:k + 6]
+        assert fast(*chunk) == original(*chunk) and fast(chunk) == original(chunk)
+    with pytest.raises(TypeError):
+        fast("not a number")
