@@ -97,3 +97,11 @@ def test_memoised_fp_str_formats_exactly_like_reportlab():
         assert fast(*chunk) == original(*chunk) and fast(chunk) == original(chunk)
     with pytest.raises(TypeError):
         fast("not a number")
+
+
+def test_warm_up_state_is_frozen_out_of_the_cyclic_collector():
+    code = ("import gc, briefing_pdf.batch as b; before = gc.get_freeze_count(); b.warm(('de',)); "
+            "print(before, gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    before, after = map(int, out.stdout.split())
+    assert before == 0 and after > 10000
