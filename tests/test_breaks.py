@@ -267,3 +267,27 @@ def test_section_band_is_followed_by_its_first_heading_in_the_same_column(tmp_pa
             assert heading.text.startswith(("Thema", "Ein Titel")), heading.text
             assert (heading.page, heading.column) == (band.page, band.column)
             assert (first.page, first.column) == (band.page, band.column)
+
+
+def test_source_lists_keep_their_label_and_never_leave_one_item_alone(tmp_path):
+    sources = [{"publisher": f"Quelle{i}", "title": f"Bericht {i}", "url": f"https://example.org/q/{i}"}
+               for i in range(1, 8)]
+    segments_seen = 0
+    # The lists land at many heights, some across column breaks; without the rule, six
+    # topics and a short lead leave "Quelle7" alone at the top of the next column.
+    for count, lead in [(6, 4), (6, 14), (8, 9), (8, 29), (8, 34)]:
+        topics = [{"title": f"Thema {t}", "facts": "Die Lage ist ernst. " * (2 + t % 3), "outlook": "Offen.",
+                   "sources": sources} for t in range(count)]
+        pdf = _build(tmp_path, f"list{count}-{lead}", _base("de", "Ein Satz zur Lage. " * lead, topics=topics))
+        flow_lines = flow.lines(pdf)
+        for i, ln in enumerate(flow_lines):
+            if not ln.text.startswith("Medienberichte und Quellen"):
+                continue
+            items = [f for f in flow_lines[i + 1:i + 14] if f.text.startswith("Quelle")][:7]  # (footers between)
+            assert [f.text.split(":")[0] for f in items] == [f"Quelle{k}" for k in range(1, 8)]
+            where = [(ln.page, ln.column)] + [(f.page, f.column) for f in items]
+            counts = {w: where[1:].count(w) for w in set(where[1:])}
+            segments_seen += len(counts) > 1
+            assert counts.get(where[0], 0) >= 2, "the label goes with at least two items"
+            assert all(n >= 2 for n in counts.values()), f"a lone item across a break: {counts}"
+    assert segments_seen, "some list crosses a column or page break, or the test proves nothing"
