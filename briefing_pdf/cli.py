@@ -383,6 +383,13 @@ def _fast_build(kwargs: dict) -> None:
         build(**{**defaults, **kwargs})
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # what typer's standalone mode does with these
+        sys.exit(130)
+    except EOFError:
+        _err("\nAborted!")
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(1)
     sys.exit(0)
 
 

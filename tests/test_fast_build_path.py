@@ -105,3 +105,16 @@ def test_warm_up_state_is_frozen_out_of_the_cyclic_collector():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     before, after = map(int, out.stdout.split())
     assert before == 0 and after > 10000
+
+
+def test_fast_path_exits_130_on_ctrl_c_like_typer(monkeypatch):
+    from briefing_pdf import cli
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run", interrupted)  # Ctrl+C while the issues are built
+    monkeypatch.setattr(sys, "argv", ["briefing-pdf", "build", str(SMALL), "-o", "unused.pdf"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 130
