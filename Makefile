@@ -39,6 +39,7 @@ schema-check: $(STAMP)
 
 ## Benchmarks: speed (docs/performance.md) and typography (docs/typography.md)
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench.py
 
 typography: $(STAMP)

@@ -14,7 +14,13 @@ Run with ``make bench`` (or ``python bench/bench.py [--quick]``). It measures
 7. the cost of tagging: paired in-process builds of the default
    (PDF/UA-1 + PDF/A-2a) and ``--pdf-standard none``, alternating which goes
    first, CPU time of this process, medians (``--tagging-only`` runs just this
-   and rewrites only its own section of docs/performance.md).
+   and rewrites only its own section of docs/performance.md);
+8. side by side with Typst (``bench/versus.py``; needs ``pip install '.[bench]'``):
+   a batch of 24 *different* issues (text variants of a sample, so no cache
+   short-circuits the work) with ``--jobs 2`` against 24 Typst processes two
+   at a time, a warm build of new text ((10 issues − 1 issue) / 9 in one
+   ``build DIR --jobs 1`` process) and one-shot builds, all paired and
+   alternating (``--versus-only`` runs just this and rewrites its section).
 
 Figures are medians (or ratios of medians). The machine is shared, so the
 load average at the start is recorded with the results. Only the part of
@@ -43,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TAG_BEGIN, TAG_END = "<!-- bench:tagging:begin -->", "<!-- bench:tagging:end -->"
+VS_BEGIN, VS_END = "<!-- bench:typst:begin -->", "<!-- bench:typst:end -->"
 PY = sys.executable
 CLI = [PY, "-m", "briefing_pdf.cli"]
 TARGETS = {"oneshot": 0.25, "inprocess": 0.100, "throughput": 40.0, "flat": 0.20, "rss": 120.0, "tagging": 0.10}
@@ -425,6 +432,60 @@ def write_tagging(block: str) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
+def bench_versus(issue: Path, quick: bool, tmp: Path) -> dict:
+    """Issue 11's side-by-side figures against Typst (see bench/versus.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import versus
+
+    variants, docs = versus.prepare(issue, 24, tmp / "versus")
+    return {"issue": issue.name, "machine": machine(),
+            "oneshot": versus.bench_oneshot(variants[0], docs[0], 3 if quick else 7, tmp),
+            "warm": versus.bench_warm_new_text(variants, 1 if quick else 3, tmp),
+            "batch": versus.bench_batch(variants, docs, 2, 1 if quick else 3, tmp)}
+
+
+def versus_report(v: dict) -> str:
+    m, one, warm, batch = v["machine"], v["oneshot"], v["warm"], v["batch"]
+    lines = [VS_BEGIN, "", "### Side by side with Typst (issue 11)", "",
+             f"Measured {m['date']}, load average at start {m['load']}. Text variants of {v['issue']} "
+             "(sentences shuffled, vowels of about half the longer words rotated; bench/versus.py), and for "
+             "each an equivalent Typst document (same fonts, two justified hyphenated columns, contents, "
+             f"PDF/UA-1 tags) compiled by Typst from PyPI in its own Python process. Paired, alternating runs; "
+             "ratios are medians of the per-pair ratios (ours / Typst).", "",
+             "| measure | briefing-pdf | Typst | ratio | target | |", "|---|---|---|---|---|---|",
+             f"| {batch['issues']} different issues, `--jobs {batch['jobs']}` ({batch['pages']} pages) "
+             f"| {batch['ours']:.2f} s | {batch['typst']:.2f} s | {batch['ratio']:.2f} | ≤ 1.0 "
+             f"| {_ok(batch['ratio'], 1.0)} |",
+             f"| warm build of new text, per issue ((10 − 1) / 9, one process) | {warm['per_issue'] * 1000:.0f} ms "
+             f"| | | ≤ 150 ms | {_ok(warm['per_issue'], 0.150)} |",
+             f"| one-shot build | {one['ours']:.2f} s | {one['typst']:.2f} s | {one['ratio']:.2f} | ≤ 3.5 "
+             f"| {_ok(one['ratio'], 3.5)} |",
+             f"| peak RSS, one-shot | {one['rss_ours']:.0f} MiB | {one['rss_typst']:.0f} MiB | | ≤ 110 MiB "
+             f"| {_ok(one['rss_ours'], 110)} |", "",
+             f"Runs: batch {batch['runs']}, warm {warm['runs']} (1 issue {warm['one']:.2f} s, 10 issues "
+             f"{warm['ten']:.2f} s, whole process), one-shot {one['runs']}.", "", VS_END]
+    return "\n".join(lines)
+
+
+def write_versus(block: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    if VS_BEGIN in text:
+        head, rest = text.split(VS_BEGIN, 1)
+        text = head + block + rest.split(VS_END, 1)[1]
+    else:  # first time: right after the tagging block
+        head, rest = text.split(TAG_END, 1)
+        text = head + TAG_END + "\n\n" + block + rest
+    DOC.write_text(text, encoding="utf-8")
+
+
+def _have_typst() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def _ok(value: float, target: float, lower_is_better: bool = True) -> str:
     good = value <= target if lower_is_better else value >= target
     return "✓" if good else "✗"
@@ -530,7 +591,18 @@ def main() -> None:
     parser.add_argument("--tagging-only", action="store_true",
                         help="measure only the cost of tagging and rewrite only its section")
     parser.add_argument("--pairs", type=int, default=41, help="pairs of builds per issue for the tagging cost")
+    parser.add_argument("--versus-only", action="store_true",
+                        help="measure only the comparison with Typst and rewrite only its section")
     args = parser.parse_args()
+    if args.versus_only:
+        if not _have_typst():
+            raise SystemExit("bench: Typst is not installed; pip install -e '.[bench]'")
+        with tempfile.TemporaryDirectory(prefix="briefing-bench-") as name:
+            block = versus_report(bench_versus(samples()[0], args.quick, Path(name)))
+        print(block)
+        if not args.no_write:
+            write_versus(block)
+        return
     if args.tagging_only:
         with tempfile.TemporaryDirectory(prefix="briefing-bench-") as name:
             block = tagging_report(bench_tagging(samples(), 7 if args.quick else args.pairs, Path(name)))
@@ -570,6 +642,10 @@ def main() -> None:
         results["profile"] = step("profile", bench_profile, issues[0])
         results["levers"] = step("levers", bench_levers, issues[0], 3 if args.quick else 5, tmp)
         results["tagging"] = step("tagging cost", bench_tagging, issues, 7 if args.quick else args.pairs, tmp)
+        if _have_typst():
+            results["versus"] = step("side by side with Typst", bench_versus, issues[0], args.quick, tmp)
+        else:
+            print("bench: Typst not installed (pip install -e '.[bench]'): no comparison", file=sys.stderr)
     block = report(results)
     (ROOT / "out").mkdir(exist_ok=True)
     (ROOT / "out" / "bench.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
@@ -579,6 +655,8 @@ def main() -> None:
     else:
         write_doc(block)
         write_tagging(tagging_report(results["tagging"]))
+        if "versus" in results:
+            write_versus(versus_report(results["versus"]))
         print(f"bench: wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -138,20 +138,57 @@ def _preload_patterns(pyphen, path: Path) -> None:
 
     def parse() -> dict:
         hd = pyphen.HyphDict(path)
-        return {"maxlen": hd.maxlen,
+        return {"maxlen": hd.maxlen, "prefixes": _prefixes(hd.patterns),
                 "patterns": {k: (v[0], tuple(int(x) for x in v[1])) for k, v in hd.patterns.items()}}
 
     def rebuild(table: dict):
         hd = pyphen.HyphDict.__new__(pyphen.HyphDict)
         hd.patterns, hd.maxlen, hd.cache = table["patterns"], table["maxlen"], {}
+        hd.prefixes = table["prefixes"]
         return hd
 
     try:
-        table = cached(file_key("hyph", path, getattr(pyphen, "VERSION", "")),
+        table = cached(file_key("hyph", path, getattr(pyphen, "VERSION", ""), "prefixes"),
                        parse, marshal.dumps, marshal.loads)
         pyphen.hdcache[path] = rebuild(table)
     except Exception:  # pragma: no cover - the cache is only an optimisation
         return
+
+
+def _prefixes(patterns) -> frozenset:
+    """Every prefix of every pattern: a scan can stop as soon as it reads none of them."""
+    return frozenset(key[:i] for key in patterns for i in range(1, len(key) + 1))
+
+
+def _scan(hd, word: str) -> list:
+    """Liang's pattern scan of ``word``: pyphen's ``HyphDict.positions`` as plain ints.
+
+    pyphen tries every substring up to the longest pattern's length at every
+    position; this scan leaves a position as soon as the substring read so
+    far starts no pattern (most stop after two or three letters), which
+    makes new words about twice as fast with the same points.
+    """
+    prefixes = getattr(hd, "prefixes", None)
+    if prefixes is None:  # a table pyphen parsed itself
+        prefixes = hd.prefixes = _prefixes(hd.patterns)
+    pointed = f".{word.lower()}."
+    n = len(pointed)
+    values_at = [0] * (n + 1)
+    get = hd.patterns.get
+    maxlen = hd.maxlen
+    for i in range(n - 1):
+        for j in range(i + 1, min(i + maxlen, n) + 1):
+            piece = pointed[i:j]
+            if piece not in prefixes:
+                break
+            pattern = get(piece)
+            if pattern:
+                k = i + pattern[0]
+                for v in pattern[1]:
+                    if k <= n and v > values_at[k]:
+                        values_at[k] = v
+                    k += 1
+    return [i - 1 for i, v in enumerate(values_at) if v % 2]
 
 
 def _load(lang: str):
@@ -296,7 +333,7 @@ class Hyphenator:
         d, dleft, dright = _load(self.lang)
         left, right = max(self.left, dleft), max(self.right, dright)
         n = len(word)
-        return tuple(p for p in map(int, d.positions(word)) if p >= left and n - p >= right)
+        return tuple(p for p in _scan(d.hd, word) if p >= left and n - p >= right)
 
     def hyphenate(self, word: str) -> str:
         """Debug helper: the word with '-' at every allowed position."""

@@ -69,6 +69,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Optional
 
+from . import rlstart  # noqa: F401  (before any reportlab.platypus import: a lazy URI regex)
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.geomutils import normalizeTRBL
 from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,

@@ -18,6 +18,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from . import rlstart  # noqa: F401  (before any reportlab.platypus import: a lazy URI regex)
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm

@@ -1,4 +1,6 @@
 """Hyphenation policy tests."""
+from pathlib import Path
+
 import pytest
 
 from briefing_pdf.hyphenate import (EXPLICIT, HYPHEN, NOHYPHEN, URLCHAR, Hyphenator,
@@ -229,3 +231,17 @@ def test_house_exceptions_override_every_rule():
     assert parts == ["(Deep", "Seek)."] and kinds == [HYPHEN]
     assert get_hyphenator("en").positions("DeepSeek") == ()   # other issues unaffected
     assert get_hyphenator("en", ("Deep-Seek",)) is not get_hyphenator("en", ("DeepSeek",))
+
+
+def test_pruned_pattern_scan_gives_pyphens_points():
+    """hyphenate._scan stops at substrings that start no pattern; the points must not change."""
+    import re
+
+    from briefing_pdf import hyphenate
+
+    text = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "issues").glob("*.yaml"))
+    words = set(re.findall(r"\w+", text)) | {"Lieferkettengesetz", "Schifffahrt", "a", "", "ÄÖÜß", "x1y2"}
+    for lang in ("de", "en"):
+        hd = hyphenate._load(lang)[0].hd
+        for word in words:
+            assert hyphenate._scan(hd, word) == [int(p) for p in hd.positions(word)], (lang, word)

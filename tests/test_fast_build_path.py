@@ -1,0 +1,120 @@
+"""The `build` fast path in cli.main: same behaviour as typer, without typer's per-parameter adapters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing_pdf.cli import _fast_build_args
+
+SMALL = Path(__file__).parent / "data" / "small-en.yaml"
+
+
+def test_plain_build_arguments_are_parsed():
+    args = _fast_build_args(["--debug", "build", "a.yaml", "dir", "-o", "out", "-j", "2", "--png",
+                             "--dpi", "50", "--shard", "1/4", "--pdf-standard", "none", "--brand", "b.yaml"])
+    assert args == {"paths": [Path("a.yaml"), Path("dir")], "debug": True, "output": Path("out"), "jobs": 2,
+                    "png": True, "dpi": 50, "shard": "1/4", "pdf_standard": "none", "brand": Path("b.yaml")}
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["build"], ["validate", "a.yaml"], ["build", "--help"], ["build", "a.yaml", "--output=x.pdf"],
+    ["build", "a.yaml", "-j2"], ["build", "a.yaml", "-j", "two"], ["build", "a.yaml", "-o", "x", "-o", "y"],
+    ["build", "a.yaml", "--jobs"], ["build", "--", "a.yaml"], ["build", "a.yaml", "--bogus"],
+    ["build", "a.yaml", "-o", "--png"], ["--version"],
+])
+def test_everything_unusual_is_left_to_typer(argv):
+    assert _fast_build_args(argv) is None
+
+
+def _cli(*args, cwd):
+    env = dict(os.environ, COLUMNS="120")
+    return subprocess.run([sys.executable, "-X", "importtime", "-m", "briefing_pdf.cli", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=180, env=env)
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_fast_path_writes_the_same_bytes_as_typer_and_skips_its_adapters(tmp_path):
+    fast = _cli("build", SMALL, "-o", tmp_path / "fast.pdf", cwd=tmp_path)
+    slow = _cli("build", SMALL, f"--output={tmp_path / 'slow.pdf'}", cwd=tmp_path)  # `=` goes through typer
+    assert fast.returncode == slow.returncode == 0, fast.stderr[-2000:] + slow.stderr[-2000:]
+    assert (tmp_path / "fast.pdf").read_bytes() == (tmp_path / "slow.pdf").read_bytes()
+    assert "typer._adapters" not in _imported(fast.stderr)
+    assert "typer._adapters" in _imported(slow.stderr)
+
+
+@pytest.mark.parametrize("extra", [["--pdf-standard", "bogus"], ["--shard", "3/2"], ["--brand", "missing.yaml"]])
+def test_fast_path_fails_like_typer(tmp_path, extra):
+    fast = _cli("build", SMALL, "-o", tmp_path / "x.pdf", *extra, cwd=tmp_path)
+    slow = _cli("build", SMALL, f"--output={tmp_path / 'x.pdf'}", *extra, cwd=tmp_path)
+    strip = lambda text: [l for l in text.splitlines() if not l.startswith("import time:")]
+    assert fast.returncode == slow.returncode == 2
+    assert strip(fast.stderr) == strip(slow.stderr) and strip(fast.stderr)
+
+
+def test_reportlab_uri_regex_is_lazy_and_matches_like_the_real_one():
+    import re
+
+    import briefing_pdf.render  # noqa: F401  (imports reportlab.platypus through rlstart)
+    from reportlab.platypus import paragraph
+
+    from briefing_pdf.rlstart import LazyPattern
+
+    assert isinstance(paragraph.uri_pat, LazyPattern)
+    real = re.compile(*paragraph.uri_pat._args)
+    for uri in ("https://example.com/a/b", "ftp://user@10.0.0.1:21/x", "not a uri", "http://bücher.de/"):
+        assert bool(paragraph.uri_pat.match(uri)) == bool(real.match(uri))
+    assert paragraph._uri_split_pairs("https://example.com/a/b")[0] == ("https://example.com/a/", "b")
+    assert re.compile("x").pattern == "x"  # re.compile itself is the real one again
+
+
+def test_memoised_fp_str_formats_exactly_like_reportlab():
+    import random
+
+    import briefing_pdf.render  # noqa: F401  (installs the memoised fp_str)
+    from reportlab.lib import rl_accel
+    from reportlab.pdfgen import canvas, textobject
+
+    fast = rl_accel.fp_str
+    original = getattr(fast, "original", None)
+    if original is None:
+        pytest.skip("ReportLab's C accelerator is installed: fp_str is not replaced")
+    assert canvas.fp_str is fast and textobject.fp_str is fast
+    rng = random.Random(7)
+    values = [0, 1, -1, True, 0.5, 1e-8, -1e-8, 123456.789, 0.1 + 0.2, 595.2755905511812]
+    values += [rng.uniform(-1000, 1000) for _ in range(500)] + [rng.randint(-10**6, 10**6) for _ in range(100)]
+    for v in values:
+        assert fast(v) == original(v) and fast(v) == original(v)  # cold and memoised
+    for k in range(0, 600, 6):
+        chunk = values[k:k + 6]
+        assert fast(*chunk) == original(*chunk) and fast(chunk) == original(chunk)
+    with pytest.raises(TypeError):
+        fast("not a number")
+
+
+def test_warm_up_state_is_frozen_out_of_the_cyclic_collector():
+    code = ("import gc, briefing_pdf.batch as b; before = gc.get_freeze_count(); b.warm(('de',)); "
+            "print(before, gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    before, after = map(int, out.stdout.split())
+    assert before == 0 and after > 10000
+
+
+def test_fast_path_exits_130_on_ctrl_c_like_typer(monkeypatch):
+    from briefing_pdf import cli
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run", interrupted)  # Ctrl+C while the issues are built
+    monkeypatch.setattr(sys, "argv", ["briefing-pdf", "build", str(SMALL), "-o", "unused.pdf"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 130
