@@ -449,6 +449,7 @@ _BUILD_OPTIONS = {
     "-o": ("output", Path), "--output": ("output", Path), "--brand": ("brand", Path),
     "-j": ("jobs", int), "--jobs": ("jobs", int), "--shard": ("shard", str),
     "--png": ("png", None), "--dpi": ("dpi", int), "--pdf-standard": ("pdf_standard", str),
+    "--strict": ("strict", None),
 }
 
 

@@ -16,9 +16,21 @@ SMALL = Path(__file__).parent / "data" / "small-en.yaml"
 
 def test_plain_build_arguments_are_parsed():
     args = _fast_build_args(["--debug", "build", "a.yaml", "dir", "-o", "out", "-j", "2", "--png",
-                             "--dpi", "50", "--shard", "1/4", "--pdf-standard", "none", "--brand", "b.yaml"])
+                             "--dpi", "50", "--shard", "1/4", "--pdf-standard", "none", "--brand", "b.yaml",
+                             "--strict"])
     assert args == {"paths": [Path("a.yaml"), Path("dir")], "debug": True, "output": Path("out"), "jobs": 2,
-                    "png": True, "dpi": 50, "shard": "1/4", "pdf_standard": "none", "brand": Path("b.yaml")}
+                    "png": True, "dpi": 50, "shard": "1/4", "pdf_standard": "none", "brand": Path("b.yaml"),
+                    "strict": True}
+
+
+def test_fast_path_knows_every_build_option():
+    """An option added to `build` must reach the fast path too (else it silently goes slow)."""
+    import inspect
+
+    from briefing_pdf.cli import _BUILD_OPTIONS, build
+
+    params = set(inspect.signature(build).parameters) - {"paths"}
+    assert params == {name for name, _ in _BUILD_OPTIONS.values()}
 
 
 @pytest.mark.parametrize("argv", [
