@@ -22,7 +22,7 @@ from . import rlstart  # noqa: F401  (before any reportlab.platypus import: a la
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.flowables import HRFlowable, Spacer
+from reportlab.platypus.flowables import HRFlowable
 
 from .tagging import ARTIFACT_LAYOUT, artifact, marked, tagger_of
 
@@ -468,10 +468,6 @@ class DisplayLine(Flowable):
         with marked(c, self.node):
             draw_runs(c, 0, self.height - self.drawn_size, self.runs, self.drawn_size)
         c.restoreState()
-
-
-def spacer(height: float) -> Spacer:
-    return Spacer(1, height)
 
 
 class Rule(HRFlowable):

@@ -22,7 +22,7 @@ docs/typography.md, "Hyphenation dictionaries"):
   (``Deep-Seek``: only there; ``OpenAI``: never), which override every rule.
 * Words with digits ("R1-Modell"), URLs / e-mail addresses, all-caps
   abbreviations and CamelCase names are not hyphenated automatically.
-  :meth:`Hyphenator.is_name` tells the line breaker which words are proper
+  :meth:`Hyphenator.word_class` tells the line breaker which words are proper
   names or foreign (letters outside the language's alphabet; in English a
   capital not at a sentence start): those break only reluctantly.
 * A word that already contains a hyphen ("Europe-US-China") breaks only after
@@ -310,10 +310,6 @@ class Hyphenator:
         if self.lang == "en_US" and core[0].isupper() and not sentence_start:
             return "name"
         return "word"
-
-    def is_name(self, token: str, sentence_start: bool = False) -> bool:
-        """Whether a token is a proper name or foreign word (see :meth:`word_class`)."""
-        return self.word_class(token, sentence_start) == "name"
 
     def positions(self, word: str) -> Tuple[int, ...]:
         """Allowed split offsets inside ``word`` (memoised)."""

@@ -155,19 +155,6 @@ class LayoutContext:
 # --------------------------------------------------------------------------- contents
 
 
-@dataclass(frozen=True)
-class ContentsItem:
-    key: str
-    title: str
-    level: int  # 0 = section, 1 = article
-
-
-def contents_items(document: Node) -> list[ContentsItem]:
-    """The contents (and outline) of an issue, in reading order: the document's TOC entries."""
-    toc = document.find(type="TOC")
-    return [ContentsItem(e.key or "", e.title or "", e.level or 0) for e in (toc.blocks() if toc else [])]
-
-
 def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
     theme, st = ctx.theme, ctx.styles
     number_font = theme.fonts.name("heading")
