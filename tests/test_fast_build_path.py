@@ -27,10 +27,14 @@ def test_fast_path_knows_every_build_option():
     """An option added to `build` must reach the fast path too (else it silently goes slow)."""
     import inspect
 
-    from briefing_pdf.cli import _BUILD_OPTIONS, build
+    from briefing_pdf.cli import _BUILD_OPTIONS, BUILD_DEFAULTS, run_build
+    from briefing_pdf.commands import build
 
-    params = set(inspect.signature(build).parameters) - {"paths"}
-    assert params == {name for name, _ in _BUILD_OPTIONS.values()}
+    params = inspect.signature(build).parameters
+    assert set(params) - {"paths"} == {name for name, _ in _BUILD_OPTIONS.values()} == set(BUILD_DEFAULTS)
+    assert list(inspect.signature(run_build).parameters) == list(params)
+    for name, default in BUILD_DEFAULTS.items():  # typer's defaults are the fast path's
+        assert params[name].default.default == default, name
 
 
 @pytest.mark.parametrize("argv", [
@@ -49,6 +53,14 @@ def _cli(*args, cwd):
                           cwd=cwd, capture_output=True, text=True, timeout=180, env=env)
 
 
+def _entry_point(*args, cwd):
+    """The installed ``briefing-pdf`` script (what users and CI run), else ``python -m briefing_pdf.cli``."""
+    exe = Path(sys.executable).with_name("briefing-pdf")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "briefing_pdf.cli"]
+    env = dict(os.environ, COLUMNS="120", PYTHONPROFILEIMPORTTIME="1")
+    return subprocess.run([*cmd, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=180, env=env)
+
+
 def _imported(stderr: str) -> set[str]:
     return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
 
@@ -60,6 +72,31 @@ def test_fast_path_writes_the_same_bytes_as_typer_and_skips_its_adapters(tmp_pat
     assert (tmp_path / "fast.pdf").read_bytes() == (tmp_path / "slow.pdf").read_bytes()
     assert "typer._adapters" not in _imported(fast.stderr)
     assert "typer._adapters" in _imported(slow.stderr)
+
+
+@pytest.mark.parametrize("run", [_cli, _entry_point])
+def test_plain_build_imports_neither_typer_nor_click(tmp_path, run):
+    proc = run("build", SMALL, "-o", tmp_path / "x.pdf", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF-")
+    imported = _imported(proc.stderr)
+    assert "briefing_pdf.render" in imported  # the measurement itself works
+    assert not {m for m in imported if m.split(".")[0] in ("typer", "click")}
+    assert "briefing_pdf.commands" not in imported
+
+
+def test_other_commands_still_go_through_typer(tmp_path):
+    proc = _entry_point("validate", SMALL, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert {"typer", "briefing_pdf.commands"} <= _imported(proc.stderr)
+
+
+def test_cli_module_hands_out_the_typer_commands():
+    from briefing_pdf import cli, commands
+
+    assert cli.app is commands.app and cli.build is commands.build
+    with pytest.raises(AttributeError):
+        cli.no_such_thing  # noqa: B018
 
 
 @pytest.mark.parametrize("extra", [["--pdf-standard", "bogus"], ["--shard", "3/2"], ["--brand", "missing.yaml"]])
@@ -125,7 +162,7 @@ def test_fast_path_exits_130_on_ctrl_c_like_typer(monkeypatch):
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_run", interrupted)  # Ctrl+C while the issues are built
+    monkeypatch.setattr(cli, "_run", interrupted)  # Ctrl+C while the issues are built (run_build calls it)
     monkeypatch.setattr(sys, "argv", ["briefing-pdf", "build", str(SMALL), "-o", "unused.pdf"])
     with pytest.raises(SystemExit) as info:
         cli.main()
