@@ -175,3 +175,25 @@ def test_load_fontset_reports_every_bad_face(tmp_path):
         load_fontset({"regular": "x.ttf", "bold": "y.ttf"}, tmp_path, "b.brand.yaml")
     paths = {p.path for p in info.value.problems}
     assert {"fonts.regular", "fonts.bold"} <= paths
+
+
+@pytest.mark.parametrize("name", ["NotoSerif-Regular.ttf", "wqy-microhei.ttc"])
+def test_cached_face_subsets_like_reportlab_s_own(tmp_path, monkeypatch, name):
+    """The cached face keeps hmetrics and glyphPos as compact arrays; a subset
+    written from it must be byte for byte ReportLab's (from a cold and a warm cache)."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from briefing_pdf.fonts import GlyphMetrics, _cached_ttfont, shipped_font_dir
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    path = shipped_font_dir() / name
+    own = TTFontFace(str(path))
+    chars = [ord(c) for c in "Straße Œuvre ﬁ 0–9 “” 中文 東京 한국어 ス"] + list(range(32, 127))
+    subset = [c for c in dict.fromkeys(chars) if c in own.charToGlyph][:255]
+    assert len(subset) > 60
+    for attempt in ("cold", "warm"):
+        face = _cached_ttfont(f"T{attempt}", path).face
+        assert isinstance(face.hmetrics, GlyphMetrics) and len(face.hmetrics) == len(own.hmetrics)
+        assert face.makeSubset(subset) == own.makeSubset(subset), attempt
+        assert face.charWidths == own.charWidths and face.charToGlyph == own.charToGlyph
+    assert list(tmp_path.glob("ttf-*"))  # the second round came from the disk cache
