@@ -186,25 +186,51 @@ def test_dictionaries_come_from_the_package():
 
 
 def test_parsed_patterns_come_from_the_disk_cache(tmp_path, monkeypatch):
-    """A second process-level load reads the marshalled table instead of parsing."""
+    """A second load reads the pickled flat trie instead of parsing the .dic."""
     import pyphen
 
     from briefing_pdf import hyphenate
 
     monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
     path = hyphenate.dictionary_path("de")
-    monkeypatch.delitem(pyphen.hdcache, path, raising=False)
-    hyphenate._preload_patterns(pyphen, path)
-    assert list(tmp_path.glob("hyph-*")), "parsed table not stored"
-    first = pyphen.hdcache.pop(path)
+    first = hyphenate._compile_patterns(path)
+    assert list(tmp_path.glob("hyph-*")), "compiled table not stored"
 
     def no_parsing(self, path):
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(pyphen.HyphDict, "__init__", no_parsing)
-    hyphenate._preload_patterns(pyphen, path)
-    assert pyphen.hdcache[path].patterns == first.patterns
-    pyphen.hdcache[path] = first
+    again = hyphenate._compile_patterns(path)
+    assert again.nodes == first.nodes and again.maxlen == first.maxlen
+
+
+def test_flat_trie_holds_every_pattern_and_every_prefix():
+    import pyphen
+
+    from briefing_pdf import hyphenate
+
+    hd = pyphen.HyphDict(hyphenate.dictionary_path("en"))
+    table = hyphenate.Patterns.from_pyphen(hd.patterns, hd.maxlen)
+    for key, (offset, values) in hd.patterns.items():
+        assert table.nodes[key] == (offset, tuple(int(v) for v in values))
+        assert all(key[:i] in table.nodes for i in range(1, len(key)))
+    prefixes = {key[:i] for key in hd.patterns for i in range(1, len(key) + 1)}
+    assert set(table.nodes) == prefixes
+    assert all(table.nodes[k] == 0 for k in prefixes - set(hd.patterns))
+
+
+def test_only_the_languages_used_are_loaded():
+    """A German issue's build never loads the English patterns (and vice versa)."""
+    import subprocess
+    import sys
+
+    issue = Path(__file__).parent.parent / "issues" / "de-2026-11-lieferketten.yaml"
+    code = ("import sys, tempfile, pathlib; from briefing_pdf import hyphenate, pipeline; "
+            "out = pathlib.Path(tempfile.mkdtemp()) / 'x.pdf'; "
+            f"pipeline.build({str(issue)!r}, out); print(sorted(hyphenate._PYPHEN))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["['de_DE']"]
 
 
 # --------------------------------------------------------------------------- names, foreign words
@@ -237,11 +263,14 @@ def test_pruned_pattern_scan_gives_pyphens_points():
     """hyphenate._scan stops at substrings that start no pattern; the points must not change."""
     import re
 
+    import pyphen
+
     from briefing_pdf import hyphenate
 
     text = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parent.parent / "issues").glob("*.yaml"))
     words = set(re.findall(r"\w+", text)) | {"Lieferkettengesetz", "Schifffahrt", "a", "", "ÄÖÜß", "x1y2"}
     for lang in ("de", "en"):
-        hd = hyphenate._load(lang)[0].hd
+        hd = pyphen.HyphDict(hyphenate.dictionary_path(lang))  # pyphen's own parse and scan
+        patterns = hyphenate._load(lang)[0]
         for word in words:
-            assert hyphenate._scan(hd, word) == [int(p) for p in hd.positions(word)], (lang, word)
+            assert hyphenate._scan(patterns, word) == [int(p) for p in hd.positions(word)], (lang, word)
