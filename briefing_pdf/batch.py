@@ -13,11 +13,9 @@ the same warm-up runs as the pool initializer in every worker.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -26,7 +24,8 @@ from .errors import BriefingError, Problem
 from .standards import DEFAULT_STANDARD
 
 ISSUE_SUFFIXES = (".yaml", ".yml", ".json")
-_LANGUAGE_RE = re.compile(r'(?:^|[{,])\s*"?language"?\s*:\s*["\']?([A-Za-z_-]+)', re.M)
+#: ``language:`` in an issue file (compiled by ``re`` on first use: only a pool needs it).
+_LANGUAGE = r'(?:^|[{,])\s*"?language"?\s*:\s*["\']?([A-Za-z_-]+)'
 
 
 def is_brand_file(path: Path) -> bool:
@@ -110,7 +109,7 @@ def languages(files: Iterable[Path]) -> set[str]:
     found: set[str] = set()
     for f in files:
         try:
-            match = _LANGUAGE_RE.search(Path(f).read_text(encoding="utf-8", errors="replace")[:20000])
+            match = re.search(_LANGUAGE, Path(f).read_text(encoding="utf-8", errors="replace")[:20000], re.M)
         except OSError:
             match = None
         if match and match.group(1).lower()[:2] in ("de", "en"):
@@ -161,7 +160,11 @@ def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
     gc.freeze()
 
 
-def _pool(workers: int, langs: set[str], png: bool) -> ProcessPoolExecutor:
+def _pool(workers: int, langs: set[str], png: bool):
+    """A process pool whose workers start warm. (Imported here: a one-issue build needs no pool.)"""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if "fork" in multiprocessing.get_all_start_methods():
         warm(langs, png)  # once, in the parent: the forked workers inherit it
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
@@ -185,6 +188,8 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
             if on_done:
                 on_done(results[i])
     else:
+        from concurrent.futures import as_completed
+
         langs = languages(src for src, _ in jobs)
         with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
             futures = {pool.submit(build_one, src, out, brand, png_dpi, debug, standard, strict): i
