@@ -12,6 +12,17 @@ the original ``re.compile`` is restored straight after. The lazy pattern
 compiles itself with the same pattern and flags on first use, so behaviour
 is unchanged if ReportLab does use it.
 
+The same holds for ``reportlab.lib.textsplit.rx`` (a class of U+2E80 to
+U+FFFF, ~2.5 ms to compile), used only by ``cjkwrap``, which nothing of ours
+calls.
+
+**HarfBuzz.** ``reportlab.pdfbase.ttfonts`` imports ``uharfbuzz`` if it is
+installed (~6 ms; the test extras install it), only to shape text, and
+briefing-pdf sets all text unshaped (our fonts are registered with
+``shapable = False``; see tests/test_shaping.py). While ReportLab is
+imported here, ``import uharfbuzz`` fails for ReportLab alone, as if it were
+not installed; afterwards the module is importable as usual.
+
 **Number formatting.** Without ReportLab's C accelerator, ``fp_str`` (every
 coordinate, colour and text origin of a page) is pure Python and about a
 tenth of a warm build; the same few thousand values recur. :func:`memo_fp_str`
@@ -29,6 +40,7 @@ import sys
 import threading
 
 _URI_OPENING = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
+_CJKWRAP_PATTERN = "([\u2e80-\uffff])"
 
 
 class LazyPattern:
@@ -55,15 +67,23 @@ def _import_paragraph() -> None:
     real = re.compile
 
     def compile_lazily(pattern, flags=0):
-        if isinstance(pattern, str) and pattern.startswith(_URI_OPENING):
+        if isinstance(pattern, str) and (pattern.startswith(_URI_OPENING) or pattern == _CJKWRAP_PATTERN):
             return LazyPattern(pattern, flags)
         return real(pattern, flags)
 
+    unset = object()
+    harfbuzz = sys.modules.get("uharfbuzz", unset)
+    if "reportlab.pdfbase.ttfonts" not in sys.modules:
+        sys.modules["uharfbuzz"] = None  # `import uharfbuzz` raises ImportError
     re.compile = compile_lazily
     try:
         import reportlab.platypus.paragraph  # noqa: F401
     finally:
         re.compile = real
+        if harfbuzz is unset:
+            sys.modules.pop("uharfbuzz", None)
+        else:
+            sys.modules["uharfbuzz"] = harfbuzz
 
 
 def memo_fp_str(original):

@@ -167,3 +167,25 @@ def test_fast_path_exits_130_on_ctrl_c_like_typer(monkeypatch):
     with pytest.raises(SystemExit) as info:
         cli.main()
     assert info.value.code == 130
+
+
+def test_reportlab_imports_without_harfbuzz_and_leaves_it_importable():
+    """ReportLab is imported as if uharfbuzz were absent (we never shape); the module itself stays usable."""
+    pytest.importorskip("uharfbuzz")
+    code = ("import sys, briefing_pdf.render; from reportlab.pdfbase import ttfonts; "
+            "print(ttfonts.uharfbuzz is None, 'uharfbuzz' in sys.modules); "
+            "import uharfbuzz; print(uharfbuzz.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "False", "uharfbuzz"]
+
+
+def test_reportlab_cjkwrap_regex_is_lazy_and_matches_like_the_real_one():
+    code = ("import re, briefing_pdf.render; from reportlab.lib import textsplit; "
+            "from briefing_pdf.rlstart import LazyPattern; "
+            "real = re.compile(*textsplit.rx._args); text = 'Lieferketten 中文東京 한국어 end'; "
+            "print(isinstance(textsplit.rx, LazyPattern), textsplit.rx.sub(r'\\1\\0 ', text) == real.sub(r'\\1\\0 ', text), "
+            "textsplit.rx.pattern == real.pattern)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True", "True"]
