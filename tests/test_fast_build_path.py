@@ -189,3 +189,34 @@ def test_reportlab_cjkwrap_regex_is_lazy_and_matches_like_the_real_one():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["True", "True", "True"]
+
+
+@pytest.mark.parametrize("extra, code", [([], 0), (["--pdf-standard", "bogus"], 2)])
+def test_console_script_finishes_without_teardown_but_runs_atexit(tmp_path, extra, code):
+    """The console entry ends a build with os._exit after atexit handlers and flushed output."""
+    mark = tmp_path / "atexit-ran"
+    script = ("import atexit, sys; "
+              f"atexit.register(lambda: open({str(mark)!r}, 'w').write('ran')); "
+              f"sys.argv = ['briefing-pdf', 'build', {str(SMALL)!r}, '-o', {str(tmp_path / 'x.pdf')!r}, *{extra!r}]; "
+              "from briefing_pdf import cli; cli.console(); print('after console()')")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert out.returncode == code, out.stderr[-2000:]
+    assert "after console()" not in out.stdout  # the process ended inside console()
+    assert mark.read_text() == "ran"
+    if code == 0:
+        assert out.stdout.startswith("ok    ") and (tmp_path / "x.pdf").is_file()
+    else:
+        assert "bogus" in out.stderr
+
+
+def test_main_called_in_process_exits_with_systemexit(tmp_path, monkeypatch):
+    """Only the console script skips teardown; main() in a running process raises SystemExit."""
+    import gc
+
+    from briefing_pdf import cli
+
+    monkeypatch.setattr(sys, "argv", ["briefing-pdf", "build", str(SMALL), "-o", str(tmp_path / "x.pdf")])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 0 and (tmp_path / "x.pdf").is_file()
+    assert gc.isenabled()
