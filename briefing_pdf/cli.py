@@ -271,13 +271,15 @@ def _finish(code: int) -> None:
     Python's own shutdown then tears down every module and object one by one
     (30-60 ms of a one-shot build) only to hand the memory back to the system,
     which process exit does anyway. Anything unusual (another thread still
-    running, output that cannot be flushed, such as a closed pipe) returns,
-    and the caller exits the normal way with Python's usual messages.
+    running, output that cannot be flushed, such as a closed pipe, or a
+    profiler or tracer such as cProfile or coverage that writes its results
+    at exit) returns, and the caller exits the normal way with Python's usual
+    messages.
     """
     import atexit
     import threading
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         return
     try:
         atexit._run_exitfuncs()  # logging's shutdown, Pillow's cache, multiprocessing's clean-up

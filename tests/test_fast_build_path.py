@@ -220,3 +220,12 @@ def test_main_called_in_process_exits_with_systemexit(tmp_path, monkeypatch):
         cli.main()
     assert info.value.code == 0 and (tmp_path / "x.pdf").is_file()
     assert gc.isenabled()
+
+
+def test_profiling_a_build_still_writes_the_profile(tmp_path):
+    """cProfile writes its results at exit: under a profiler the build exits the normal way."""
+    prof = tmp_path / "build.prof"
+    out = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "briefing_pdf.cli", "build",
+                          str(SMALL), "-o", str(tmp_path / "x.pdf")], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert prof.stat().st_size > 1000
