@@ -161,7 +161,10 @@ def _cached_ttfont(name: str, path: Path):
 
     ReportLab parses the whole font (all glyph widths, the cmap) on every
     start; the 5 MB CJK font alone costs 0.15–0.3 s. The parsed face is
-    pickled once (its one lambda replaced by a picklable partial).
+    pickled once (its one lambda replaced by a picklable partial), without
+    the font file's bytes (``_ttf_data``, which subsetting reads): those are
+    read from the font itself, so loading a face copies them once instead of
+    twice (file to cache buffer, buffer to object) and the cache stays small.
     """
     import functools
     import pickle
@@ -187,9 +190,21 @@ def _cached_ttfont(name: str, path: Path):
 
     from .cache import cached, file_key
 
+    def dumps(face: TTFontFace) -> bytes:
+        state = {k: v for k, v in vars(face).items() if k != "_ttf_data"}
+        return pickle.dumps((len(face._ttf_data), state), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def loads(data: bytes) -> TTFontFace:
+        size, state = pickle.loads(data)
+        face = TTFontFace.__new__(TTFontFace)
+        face.__dict__.update(state)
+        face._ttf_data = path.read_bytes()
+        if len(face._ttf_data) != size:  # changed since the entry was written: parse again
+            raise ValueError(f"{path} changed")
+        return face
+
     try:
-        face = cached(file_key("ttf", path, reportlab.Version, index, 3), parse,
-                      lambda f: pickle.dumps(f, protocol=pickle.HIGHEST_PROTOCOL), pickle.loads)
+        face = cached(file_key("ttf", path, reportlab.Version, index, 4), parse, dumps, loads)
     except Exception:  # pragma: no cover - fall back to ReportLab's own loading
         return TTFont(name, str(path), subfontIndex=index)
     font = TTFont.__new__(TTFont)
