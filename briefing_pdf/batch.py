@@ -128,12 +128,13 @@ def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
     steps: list[Callable[[], object]] = [lambda: __import__("briefing_pdf.render")]
 
     def fonts() -> None:
-        from .fonts import load_fontset
+        from .fonts import load_fontset, load_registered_faces
 
         from .kerning import kern_table
 
         fonts = load_fontset({}, None, "<shipped fonts>")
         fonts.register_all()
+        load_registered_faces()  # faces load on first use; here, once for every forked worker
         for face in fonts.faces:  # pair-kerning tables (built once, then read from the disk cache)
             kern_table(fonts.name(face))
 

@@ -156,6 +156,69 @@ class GlyphMetrics:
         return len(self.advances)
 
 
+def _parse_face(path: Path, index: int = 0):
+    """ReportLab's parse of a font face, trimmed and compacted for the disk cache."""
+    import functools
+    from array import array
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    face = TTFontFace(str(path), validate=0, subfontIndex=index)
+    face._pdfScale = functools.partial(_scale, 1000 / face.unitsPerEm)
+    # Only ReportLab's parser reads glyphToChar; for the CJK font it is
+    # two thirds of the unpickling time.
+    face.glyphToChar = {}
+    # Read only by subsetting, by index: compact arrays unpickle ~50x faster than lists.
+    face.hmetrics = GlyphMetrics(face.hmetrics)
+    face.glyphPos = array("L", face.glyphPos)
+    return face
+
+
+class PendingFace:
+    """Stands in for a cached font face until something reads more than its name.
+
+    Registering a font with ReportLab reads only the face's name; measuring
+    or subsetting text reads its tables. The tables (unpickled from the disk
+    cache, plus the font file's bytes) are loaded on that first read, and the
+    font's ``face`` is then the real face, so a face that no text uses costs
+    nothing. A cache entry that no longer fits the font file means parsing the
+    font again, as on a cache miss.
+    """
+
+    __slots__ = ("name", "_font", "_path", "_size", "_state", "_face")
+
+    def __init__(self, name: bytes, font, path: Path, size: int, state: bytes) -> None:
+        self.name = name
+        self._font, self._path, self._size, self._state = font, path, size, state
+        self._face = None
+
+    def load(self):
+        """The real face (loaded once)."""
+        if self._face is None:
+            self._face = self._load()
+            self._font.face = self._face
+        return self._face
+
+    def _load(self):
+        import pickle
+
+        from reportlab.pdfbase.ttfonts import TTFontFace
+
+        try:
+            data = self._path.read_bytes()
+            if len(data) != self._size:
+                raise ValueError(f"{self._path} changed since it was cached")
+            face = TTFontFace.__new__(TTFontFace)
+            face.__dict__.update(pickle.loads(self._state))
+            face._ttf_data = data
+            return face
+        except Exception:  # noqa: BLE001 - the cache is only an optimisation
+            return _parse_face(self._path)
+
+    def __getattr__(self, attr: str):
+        return getattr(self.load(), attr)
+
+
 def _cached_ttfont(name: str, path: Path):
     """A ReportLab TTFont whose parsed face comes from the disk cache when it can.
 
@@ -165,49 +228,33 @@ def _cached_ttfont(name: str, path: Path):
     the font file's bytes (``_ttf_data``, which subsetting reads): those are
     read from the font itself, so loading a face copies them once instead of
     twice (file to cache buffer, buffer to object) and the cache stays small.
+    From the cache the face arrives as a :class:`PendingFace`: loaded when
+    first used.
     """
-    import functools
     import pickle
-    from array import array
     from weakref import WeakKeyDictionary
 
     import reportlab
     from reportlab import rl_config
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
-
-    index = 0
-
-    def parse() -> TTFontFace:
-        face = TTFontFace(str(path), validate=0, subfontIndex=index)
-        face._pdfScale = functools.partial(_scale, 1000 / face.unitsPerEm)
-        # Only ReportLab's parser reads glyphToChar; for the CJK font it is
-        # two thirds of the unpickling time.
-        face.glyphToChar = {}
-        # Read only by subsetting, by index: compact arrays unpickle ~50x faster than lists.
-        face.hmetrics = GlyphMetrics(face.hmetrics)
-        face.glyphPos = array("L", face.glyphPos)
-        return face
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
     from .cache import cached, file_key
 
-    def dumps(face: TTFontFace) -> bytes:
-        state = {k: v for k, v in vars(face).items() if k != "_ttf_data"}
-        return pickle.dumps((len(face._ttf_data), state), protocol=pickle.HIGHEST_PROTOCOL)
+    font = TTFont.__new__(TTFont)
 
-    def loads(data: bytes) -> TTFontFace:
-        size, state = pickle.loads(data)
-        face = TTFontFace.__new__(TTFontFace)
-        face.__dict__.update(state)
-        face._ttf_data = path.read_bytes()
-        if len(face._ttf_data) != size:  # changed since the entry was written: parse again
-            raise ValueError(f"{path} changed")
-        return face
+    def dumps(face) -> bytes:
+        state = {k: v for k, v in vars(face).items() if k != "_ttf_data"}
+        inner = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((face.name, len(face._ttf_data), inner), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def loads(data: bytes) -> PendingFace:
+        face_name, size, state = pickle.loads(data)
+        return PendingFace(face_name, font, path, size, state)
 
     try:
-        face = cached(file_key("ttf", path, reportlab.Version, index, 4), parse, dumps, loads)
+        face = cached(file_key("ttf", path, reportlab.Version, 0, 5), lambda: _parse_face(path), dumps, loads)
     except Exception:  # pragma: no cover - fall back to ReportLab's own loading
-        return TTFont(name, str(path), subfontIndex=index)
-    font = TTFont.__new__(TTFont)
+        return TTFont(name, str(path))
     font.fontName = name
     font.face = face
     font.encoding = TTEncoding()
@@ -215,6 +262,16 @@ def _cached_ttfont(name: str, path: Path):
     font._asciiReadable = rl_config.ttfAsciiReadable
     font.shapable = False
     return font
+
+
+def load_registered_faces() -> None:
+    """Load every pending face of the fonts registered so far (warm-up before a pool forks)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for name in _registered:
+        face = pdfmetrics.getFont(name).face
+        if isinstance(face, PendingFace):
+            face.load()
 
 
 @dataclass

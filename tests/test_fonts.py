@@ -199,3 +199,48 @@ def test_cached_face_subsets_like_reportlab_s_own(tmp_path, monkeypatch, name):
         assert face._ttf_data == path.read_bytes()
     entry, = tmp_path.glob("ttf-*")  # the second round came from the disk cache ...
     assert entry.stat().st_size < path.stat().st_size / 2  # ... which does not repeat the font's bytes
+
+
+def test_a_face_no_text_uses_is_never_loaded(tmp_path):
+    """Registered faces load on first use: without bold italic text that face stays pending
+    (and is not in the PDF); with it, the face is loaded and embedded."""
+    import subprocess
+    import sys
+
+    small = Path(__file__).parent / "data" / "small-en.yaml"
+    plain = small.read_text(encoding="utf-8")
+    assert "***" not in plain
+    (tmp_path / "plain.yaml").write_text(plain, encoding="utf-8")
+    (tmp_path / "both.yaml").write_text(plain.replace("a six-week trial", "a ***six-week*** trial", 1),
+                                        encoding="utf-8")
+    code = ("import sys; from briefing_pdf import pipeline, fonts; from reportlab.pdfbase import pdfmetrics\n"
+            "pipeline.build(sys.argv[1], sys.argv[2])\n"
+            "print(*sorted(n.split('-')[0] for n in fonts._registered\n"
+            "              if isinstance(pdfmetrics.getFont(n).face, fonts.PendingFace)))")
+    pending = {}
+    for name in ("plain", "both"):
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{name}.yaml"), str(tmp_path / f"{name}.pdf")],
+                             capture_output=True, text=True, timeout=180)
+        assert out.returncode == 0, out.stderr[-2000:]
+        pending[name] = out.stdout.split()
+    assert "BPBoldItalic" in pending["plain"] and "BPRegular" not in pending["plain"]
+    assert "BPBoldItalic" not in pending["both"]
+    assert b"NotoSerif-BoldItalic" not in (tmp_path / "plain.pdf").read_bytes()
+    assert b"NotoSerif-BoldItalic" in (tmp_path / "both.pdf").read_bytes()
+
+
+def test_pending_face_loads_the_same_face_as_a_parse(tmp_path, monkeypatch):
+    from briefing_pdf.fonts import PendingFace, _cached_ttfont, _parse_face
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    path = shipped_font_dir() / "NotoSans-Bold.ttf"
+    _cached_ttfont("Tcold", path)  # writes the cache entry
+    font = _cached_ttfont("Twarm", path)
+    assert isinstance(font.face, PendingFace) and font.face.name == b"NotoSans-Bold"
+    widths = font.face.charWidths  # the first real read loads it and swaps it in
+    assert not isinstance(font.face, PendingFace)
+    parsed = _parse_face(path)
+    assert widths == parsed.charWidths and vars(font.face).keys() == vars(parsed).keys()
+    entry, = tmp_path.glob("ttf-*")
+    entry.write_bytes(entry.read_bytes()[:-50])  # a damaged entry: parsed again, never an error
+    assert _cached_ttfont("Tbroken", path).face.charWidths == parsed.charWidths
