@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Union
 
 from .brand import masthead_date, short_date
+from .hyphenate import may_have_cjk
 from .model import Article, Issue, Source, Topic
 from .text import clean, paragraphs, parse_inline
 from .ties import NBSP, tie_positions
@@ -113,30 +115,37 @@ _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3005-\u3007"
 _CJK_PUNCT = "\u3000-\u3004\u3008-\u303f\uff00-\uff65\uffe0-\uffee"
 _CJK = f"[{_HANGUL}{_KANA}{_HAN}{_CJK_PUNCT}]"
-_CJK_RUN = re.compile(f"{_CJK}+(?:[ \u00a0]+{_CJK}+)*")
-_HAS_HANGUL = re.compile(f"[{_HANGUL}]")
-_HAS_KANA = re.compile(f"[{_KANA}]")
-_HAS_HAN = re.compile(f"[{_HAN}]")
+# Every character of the classes above is U+1100..U+11FF or from U+3000 on (see may_have_cjk).
+
+
+@lru_cache(maxsize=None)
+def _cjk_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """CJK run, Hangul, kana, Han: compiled on first need (~4 ms; most issues have no CJK)."""
+    return (re.compile(f"{_CJK}+(?:[ \u00a0]+{_CJK}+)*"), re.compile(f"[{_HANGUL}]"),
+            re.compile(f"[{_KANA}]"), re.compile(f"[{_HAN}]"))
 
 
 def script_lang(text: str) -> str | None:
     """The language a CJK run is read in: ``ko``, ``ja``, ``zh``, or None (no CJK letters)."""
-    if _HAS_HANGUL.search(text):
+    if not text or not may_have_cjk(text):
+        return None
+    _run, hangul, kana, han = _cjk_patterns()
+    if hangul.search(text):
         return "ko"
-    if _HAS_KANA.search(text):
+    if kana.search(text):
         return "ja"
-    if _HAS_HAN.search(text):
+    if han.search(text):
         return "zh"
     return None
 
 
 def split_lang(text: str) -> list[tuple[str, str | None]]:
     """``text`` cut into (piece, lang) where lang is set for CJK runs and None elsewhere."""
-    if text.isascii():  # the common case, cheap
+    if text.isascii() or not may_have_cjk(text):  # the common cases, cheap
         return [(text, None)]
     out: list[tuple[str, str | None]] = []
     pos = 0
-    for m in _CJK_RUN.finditer(text):
+    for m in _cjk_patterns()[0].finditer(text):
         lang = script_lang(m.group())
         if lang is None:
             continue

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -388,8 +389,32 @@ def _is_url(core: str) -> bool:
 
 
 _BP_MEMO: Dict[tuple, Tuple[str, List[Tuple[int, str]]]] = {}
-_CJK_RE = re.compile("[\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf"
-                     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]")
+#: Characters between which CJK text may break (see :func:`is_cjk`); all are U+1100 or above.
+_CJK_CLASS = ("[\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf"
+              "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]")
+
+
+@lru_cache(maxsize=1)
+def _cjk_re() -> re.Pattern:
+    return re.compile(_CJK_CLASS)  # ~2 ms: compiled when a token first needs it
+
+
+_JAMO = re.compile("[\u1100-\u11ff]")
+
+
+def may_have_cjk(text: str) -> bool:
+    """False when ``text`` (not empty) has no character of U+1100..U+11FF or from U+3000 on,
+    where every CJK class of ours lies; a max() and a small regex, cheap for Latin text
+    (German quotes included)."""
+    top = max(text)
+    return top >= "\u3000" or (top >= "\u1100" and _JAMO.search(text) is not None)
+
+
+def _has_cjk(text: str) -> bool:
+    """``text`` (not empty) has a CJK character; the class is compiled only past a cheap test."""
+    return may_have_cjk(text) and _cjk_re().search(text) is not None
+
+
 _EXPL_RE = re.compile("[-\u2010\u2011\u2013/]")
 
 
@@ -437,7 +462,7 @@ def _break_points(token: str, hyphenator: Optional[Hyphenator] = None,
     # CJK: break between ideographs (kinsoku: not before closing punctuation,
     # not after opening punctuation). A short run - a name or a term such as
     # "(王文涛)" or "(이재명)" in Latin text - stays whole, like a word.
-    if _CJK_RE.search(text):
+    if _has_cjk(text):
         for k in range(1, n):
             a, b = text[k - 1], text[k]
             if is_cjk(a) and is_cjk(b) and not (b in _CJK_CLOSE or a in _CJK_OPEN) \

@@ -167,3 +167,53 @@ def test_brand_schema_has_logo_alt():
     from briefing_pdf.model import brand_schema
 
     assert "logo_alt" in brand_schema()["properties"]
+
+
+@pytest.mark.parametrize("text", ["Grüße „aus“ Köln – 3 €", "ab\u1100c", "x\u3000y", "中", "\U00020001", "a\u11ffb",
+                                  "\u2fff", "ﾟ", "plain", "\u10ff\u1200"])
+def test_cheap_cjk_test_agrees_with_the_classes(text):
+    """may_have_cjk (a max() and a tiny regex) must be True whenever the CJK classes match."""
+    import re
+
+    from briefing_pdf import document, hyphenate
+
+    big = re.compile(document._CJK)
+    assert hyphenate.may_have_cjk(text) or not big.search(text)
+    assert hyphenate._has_cjk(text) == bool(re.search(hyphenate._CJK_CLASS, text))
+    assert document.split_lang(text) == _split_lang_reference(text, big)
+
+
+def _split_lang_reference(text, big):
+    """split_lang as it was: the run regex over every non-ASCII text."""
+    import re
+
+    from briefing_pdf import document
+
+    if text.isascii():
+        return [(text, None)]
+    run = re.compile(f"{document._CJK}+(?:[ \u00a0]+{document._CJK}+)*")
+    out, pos = [], 0
+    for m in run.finditer(text):
+        lang = document.script_lang(m.group())
+        if lang is None:
+            continue
+        if m.start() > pos:
+            out.append((text[pos:m.start()], None))
+        out.append((m.group(), lang))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out or [(text, None)]
+
+
+def test_a_text_without_cjk_compiles_no_cjk_class():
+    import subprocess
+    import sys
+
+    code = ("from briefing_pdf import document, hyphenate\n"
+            "print(document.split_lang('Grüße „aus“ Köln'), document.script_lang('Köln'),"
+            " hyphenate.break_points('„Lieferketten“')[0])\n"
+            "print(document._cjk_patterns.cache_info().misses, hyphenate._cjk_re.cache_info().misses)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[1] == "0 0"
