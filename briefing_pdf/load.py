@@ -25,11 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import BriefingError, Problem
+from .lazyre import compiling_lazily
 from .model import Brand, Issue
+
+#: PyYAML's reader compiles this check (~3 ms) at import; only its pure-Python
+#: reader uses it, which a YAML issue meets only when the C loader fails.
+_YAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+with compiling_lazily(lambda pattern: pattern == _YAML_NON_PRINTABLE):
+    import yaml
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[Any, ...]

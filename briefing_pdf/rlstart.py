@@ -6,11 +6,10 @@
 pattern over the whole BMP, derived from Django's URL validator) at import,
 which takes 20-35 ms of every one-shot build; it is only used to split long
 URIs at slashes, which our paragraphs never ask it to do. While that module
-is imported, ``re.compile`` hands out a :class:`LazyPattern` for this one
-pattern (recognised by its opening) and compiles everything else as usual;
-the original ``re.compile`` is restored straight after. The lazy pattern
-compiles itself with the same pattern and flags on first use, so behaviour
-is unchanged if ReportLab does use it.
+is imported, this one pattern (recognised by its opening) becomes a
+:class:`~briefing_pdf.lazyre.LazyPattern` that compiles itself on first use
+(see :mod:`briefing_pdf.lazyre`), so behaviour is unchanged if ReportLab does
+use it.
 
 The same holds for ``reportlab.lib.textsplit.rx`` (a class of U+2E80 to
 U+FFFF, ~2.5 ms to compile), used only by ``cjkwrap``, which nothing of ours
@@ -35,51 +34,23 @@ Modules that import ``reportlab.platypus`` import this module first.
 
 from __future__ import annotations
 
-import re
 import sys
-import threading
+
+from .lazyre import LazyPattern, compiling_lazily  # noqa: F401  (LazyPattern: what the patterns become)
 
 _URI_OPENING = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _CJKWRAP_PATTERN = "([\u2e80-\uffff])"
 
 
-class LazyPattern:
-    """Stands in for a compiled pattern; compiles it on first attribute access."""
-
-    __slots__ = ("_args", "_compiled", "_lock")
-
-    def __init__(self, pattern: str, flags: int) -> None:
-        self._args = (pattern, flags)
-        self._compiled = None
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str):
-        compiled = self._compiled
-        if compiled is None:
-            with self._lock:
-                if self._compiled is None:
-                    self._compiled = re.compile(*self._args)
-                compiled = self._compiled
-        return getattr(compiled, name)
-
-
 def _import_paragraph() -> None:
-    real = re.compile
-
-    def compile_lazily(pattern, flags=0):
-        if isinstance(pattern, str) and (pattern.startswith(_URI_OPENING) or pattern == _CJKWRAP_PATTERN):
-            return LazyPattern(pattern, flags)
-        return real(pattern, flags)
-
     unset = object()
     harfbuzz = sys.modules.get("uharfbuzz", unset)
     if "reportlab.pdfbase.ttfonts" not in sys.modules:
         sys.modules["uharfbuzz"] = None  # `import uharfbuzz` raises ImportError
-    re.compile = compile_lazily
     try:
-        import reportlab.platypus.paragraph  # noqa: F401
+        with compiling_lazily(lambda p: p.startswith(_URI_OPENING) or p == _CJKWRAP_PATTERN):
+            import reportlab.platypus.paragraph  # noqa: F401
     finally:
-        re.compile = real
         if harfbuzz is unset:
             sys.modules.pop("uharfbuzz", None)
         else:

@@ -229,3 +229,16 @@ def test_profiling_a_build_still_writes_the_profile(tmp_path):
                           str(SMALL), "-o", str(tmp_path / "x.pdf")], capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     assert prof.stat().st_size > 1000
+
+
+def test_yaml_reader_check_is_lazy_and_still_rejects_control_characters(tmp_path):
+    issue = tmp_path / "ctl.yaml"
+    issue.write_text('date: 2025-01-30\nlanguage: en\ntop_story:\n  title: "a\x07b"\n  body: x\n', encoding="utf-8")
+    code = ("import sys; from briefing_pdf import load; import yaml.reader; from briefing_pdf.lazyre import LazyPattern\n"
+            "print(isinstance(yaml.reader.Reader.NON_PRINTABLE, LazyPattern))\n"
+            "try:\n    load.load_issue(sys.argv[1])\nexcept Exception as exc:\n    print(exc.problems[0].message)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(issue)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    lazy, message = out.stdout.splitlines()[:2]
+    assert lazy == "True"
+    assert "unacceptable character #x0007" in message
