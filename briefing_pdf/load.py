@@ -16,7 +16,6 @@ This module never imports ReportLab: validating content must stay fast.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import types
@@ -338,6 +337,13 @@ class _Builder:
         return None
 
 
+def _close_match(name: str, allowed) -> list[str]:
+    """The nearest allowed key for a "did you mean" hint (difflib: imported only for a problem)."""
+    import difflib
+
+    return difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+
+
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml when available (5× faster); errors always come from the
     pure-Python parser, whose messages and positions the hints are written for."""
@@ -523,7 +529,7 @@ def _message(error: dict, root: type[BaseModel], source: SourceMap | None = None
         model = _model_at(root, loc[:-1])
         allowed = list(model.model_fields) if model else []
         message = f"unknown key '{name}'"
-        near = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        near = _close_match(str(name), allowed)
         if near:
             message += f" (did you mean '{near[0]}'?)"
         elif allowed:
@@ -583,7 +589,7 @@ def _key_message(error: dict, loc: Loc) -> str:
     name = str(loc[-1]) if loc else ""
     allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
     message = f"unknown key '{name}'"
-    near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    near = _close_match(name, allowed)
     if near:
         return message + f" (did you mean '{near[0]}'?)"
     return message + (f"; expected one of: {', '.join(allowed)}" if allowed else "")
