@@ -290,10 +290,8 @@ class Hyphenator:
         """Whether a bare word may be hyphenated automatically at all."""
         if len(word) < self.min_word:
             return False
-        if any(c.isdigit() for c in word):
-            return False
         if not word.isalpha():
-            return False         # apostrophes, symbols, dots (abbreviations)
+            return False         # digits ("R1-Modell"), apostrophes, symbols, dots (abbreviations)
         if word.isupper():
             return False         # NATO, OECD
         # CamelCase brand names (DeepSeek, OpenAI): leave alone
