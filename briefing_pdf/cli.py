@@ -128,8 +128,6 @@ def run_build(paths: list[Path], output: Optional[Path], brand: Optional[Path], 
     return 2 if usage_only else 1 if failed else 0
 
 
-
-
 #: ``build``'s option defaults, shared by the typer command and the fast path.
 BUILD_DEFAULTS = {"output": None, "brand": None, "jobs": 0, "shard": None, "png": False, "dpi": 70,
                   "pdf_standard": "ua-1+a-2a", "strict": False}
