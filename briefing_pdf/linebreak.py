@@ -273,9 +273,11 @@ class _Sums:
     number of interword glues before ``i`` (for the last-line rule);
     ``next_box[i]``: the first box (or forced break) at or after ``i``, where
     the line after a break at ``i - 1`` starts.  ``bps``: legal breakpoints as
-    ``(index, penalty width, cost, flagged, forced, auto)``.
+    ``(index, penalty width, demerits of the cost, flagged, forced)``;
+    ``auto[k]``: whether breakpoint ``k`` is an automatic hyphenation point.
     """
-    __slots__ = ("n", "sw", "sy", "sz", "sg", "next_box", "bps", "ordered", "bonus")
+    __slots__ = ("n", "sw", "sy", "sz", "sg", "next_box", "bps", "auto", "_bps_no_auto",
+                 "ordered", "bonus")
 
     def __init__(self, items: list):
         n = self.n = len(items)
@@ -285,6 +287,8 @@ class _Sums:
         sg = self.sg = [0] * (n + 1)
         next_box = self.next_box = [n] * (n + 1)
         bps = self.bps = []
+        auto = self.auto = []
+        self._bps_no_auto = None
         w = y = z = 0.0
         g = 0
         prev_box = False
@@ -311,14 +315,23 @@ class _Sums:
                 if it.stretch < FIL:
                     g += 1
                 if prev_box:
-                    bps.append((i, 0.0, 0.0, False, False, False))
+                    bps.append((i, 0.0, 0.0, False, False))
+                    auto.append(False)
                 prev_box = False
             else:
                 c = it.cost
                 if c < INF:
-                    bps.append((i, it.width, c, it.flagged, c <= -INF, it.auto))
-                    if -INF < c < 0:
+                    # The cost enters the demerits as its square (negative for
+                    # a bonus; a forced break adds nothing).
+                    if c > 0:
+                        pen = c * c
+                    elif -INF < c < 0:
+                        pen = -c * c
                         bonus = True
+                    else:
+                        pen = 0.0
+                    bps.append((i, it.width, pen, it.flagged, c <= -INF))
+                    auto.append(it.auto)
                 prev_box = False
         sw[n] = w
         sy[n] = y
@@ -332,6 +345,12 @@ class _Sums:
             if it.is_box or (it.is_penalty and it.cost <= -INF):
                 nxt = i
             next_box[i] = nxt
+
+    def bps_without_auto(self) -> list:
+        """The breakpoints of pass 1: without automatic hyphenation points."""
+        if self._bps_no_auto is None:
+            self._bps_no_auto = [bp for bp, a in zip(self.bps, self.auto) if not a]
+        return self._bps_no_auto
 
 
 def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool,
@@ -382,21 +401,13 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool,
 
     st0 = next_box[0]
     active = [(sw[st0], sy[st0], sz[st0], width_of(0), st0, 0, 1, 0, 0.0, False, -1, None, 0.0)]
-    for b, pw, cost, flagged, forced, auto in sums.bps:
-        if auto and not allow_auto:
-            continue
+    for b, pw, pen, flagged, forced in (sums.bps if allow_auto else sums.bps_without_auto()):
         swb = sw[b] + pw
         syb = sy[b]
         szb = sz[b]
-        if cost > 0:
-            pen = cost * cost
-        elif -INF < cost < 0:
-            pen = -cost * cost
-        else:
-            pen = 0.0
         best = None
         dead = None
-        for idx, a in enumerate(active):
+        for a in active:
             a_sw, a_sy, a_sz, lw, st, line, a_fit, a_hrun, a_dem, a_flag, a_pos, _p, _r = a
             L = swb - a_sw
             if L < lw:
@@ -412,9 +423,9 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool,
                 if r < -1.0:
                     # Line already too long: later breaks only get longer.
                     if dead is None:
-                        dead = {idx}
+                        dead = {id(a)}
                     else:
-                        dead.add(idx)
+                        dead.add(id(a))
                     continue
                 if r > tolerance:
                     continue
@@ -474,7 +485,7 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool,
         if forced:
             active = []
         elif dead is not None:
-            active = [a for i, a in enumerate(active) if i not in dead]
+            active = [a for a in active if id(a) not in dead]
         if best is not None:
             start = next_box[b + 1] if b + 1 <= n else n
             s_sw, s_sy, s_sz = sw[start], sy[start], sz[start]
@@ -567,7 +578,7 @@ def fewest_lines(items: Sequence, line_width: Union[float, Callable[[int], float
         last = None
         j = i
         while j < nb:
-            b, pw, _c, _f, forced, _a = bps[j]
+            b, pw, _pen, _f, forced = bps[j]
             nat = sw[b] - sw[start]
             if nat + low > limit:
                 break
@@ -614,9 +625,9 @@ def _run_unbounded(items, line_width, params: Params, allow_auto: bool,
                               params.double_hyphen_demerits, params.final_hyphen_demerits,
                               params.last_fragment_demerits,
                               params.short_last_line_demerits) >= 0:
-        probe = _run(items, line_width, params, PROBE_TOLERANCE, allow_auto, sums)
-        if probe is not None:
-            res = _run(items, line_width, params, inf, allow_auto, sums, limit=probe[1])
+        bound = _run(items, line_width, params, PROBE_TOLERANCE, allow_auto, sums)
+        if bound is not None:
+            res = _run(items, line_width, params, inf, allow_auto, sums, limit=bound[1])
             if res is not None:
                 return res
     return _run(items, line_width, params, inf, allow_auto, sums)
