@@ -558,6 +558,8 @@ def fewest_lines(items: Sequence, line_width: Union[float, Callable[[int], float
     fitting lines (a later line start only makes a line narrower).  Callers
     use it to skip trial breaks that cannot succeed – cheaply, in one scan.
     """
+    if not any(it.is_box for it in items):
+        return 0   # break_lines gives an empty paragraph no lines
     its = _prepare(items)
     sums = _Sums(its)
     if not sums.ordered:

@@ -314,6 +314,11 @@ def test_fewest_lines_is_the_true_minimum(seed):
             assert got == want
 
 
+def test_fewest_lines_of_an_empty_paragraph_is_zero():
+    assert lb.fewest_lines([], 100.0) == len(lb.break_lines([], 100.0).lines) == 0
+    assert lb.fewest_lines([Glue(3.0, 1.0, 1.0)], 100.0) == 0
+
+
 def test_fewest_lines_bounds_every_break_set():
     """No line set the breaker produces with all lines fitting is shorter
     than the bound (what lets display headings skip trial breaks)."""
