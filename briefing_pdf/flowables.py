@@ -11,7 +11,9 @@ Each one is small and does one thing:
 * :class:`Callout` — a tinted box with a rule on the left that splits
   across columns and pages (a one-cell Table cannot);
 * :class:`ContentsEntry` — one contents line with dot leaders, a page number
-  and a link.
+  and a link;
+* :class:`Columns` — ReportLab's balanced columns with trial splits that
+  measure each flowable once instead of on every trial.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from . import rlstart  # noqa: F401  (before any reportlab.platypus import: a la
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.flowables import HRFlowable
+from reportlab.platypus.flowables import BalancedColumns, HRFlowable, cdeepcopy
+from reportlab.rl_config import _FUZZ
 
 from .tagging import ARTIFACT_LAYOUT, artifact, marked, tagger_of
 
@@ -476,3 +479,90 @@ class Rule(HRFlowable):
     def draw(self):
         with artifact(self.canv, ARTIFACT_LAYOUT):
             super().draw()
+
+
+class Columns(BalancedColumns):
+    """Balanced columns whose trial splits measure each flowable only once.
+
+    ReportLab balances by a golden-section search over the column height; every
+    trial walks the whole content, wrapping each flowable again (at the same
+    width and an unbounded height, so always to the same size) until one
+    overflows, which is then split.  Here the walk is the same – same order,
+    same float operations, same splits – but a flowable's size and spaces at a
+    width are looked up after its first measurement.  The chosen height, the
+    column contents and therefore the PDF are exactly ReportLab's.
+
+    Valid because every flowable the briefing puts in columns wraps
+    deterministically: its size depends on the width alone (the trial height
+    is always 0xfffffff), and a repeated wrap leaves nothing that a later
+    step reads (the frames wrap everything again before drawing).
+    """
+
+    _HUGE = 0xfffffff   # the height ReportLab measures trial content with
+
+    def _measure(self, canv, f, width: float):
+        """(frame action?, width, height, space before, space after) of ``f``."""
+        memo = self.__dict__.setdefault("_measured", {})
+        hit = memo.get(id(f))
+        if hit is not None and hit[0] is f and hit[1] == width:
+            return hit[2]
+        if hasattr(f, "frameAction"):
+            m = (True, 0.0, 0.0, 0.0, 0.0)
+        else:
+            w, h = f.wrapOn(canv, width, self._HUGE)
+            m = (False, w, h, f.getSpaceBefore(), f.getSpaceAfter())
+        memo[id(f)] = (f, width, m)   # holds f, so its id stays unique
+        return m
+
+    def _findSplit(self, canv, availWidth, availHeight, mergeSpace=1, obj=None, content=None,
+                   paraFix=True):
+        """The content that fits a column of ``availHeight``: (widest width,
+        height used, fitting flowables, the rest), split where a flowable
+        overflows – ReportLab's column walk, with memoised measurements."""
+        if paraFix or obj is not None or not mergeSpace:
+            return super()._findSplit(canv, availWidth, availHeight, mergeSpace, obj, content, paraFix)
+        flowables = self._getContent(content)
+        widest = 0
+        used = 0
+        space_after = 0
+        first = True
+        for i, f in enumerate(flowables):
+            action, w, h, before, after = self._measure(canv, f, availWidth)
+            if action:
+                # An Indenter would narrow the rest; the briefing has none.
+                return super()._findSplit(canv, availWidth, availHeight, mergeSpace, obj, content,
+                                          paraFix)
+            if w <= _FUZZ or h <= _FUZZ:
+                continue
+            widest = max(widest, w)
+            if first:
+                first = False
+            else:
+                used += max(before - space_after, 0)
+            if used >= availHeight or w > availWidth:
+                return widest, availHeight, flowables[:i], flowables[i:]
+            used += h
+            if used > availHeight:
+                room = availHeight - (used - h)
+                try:
+                    parts = cdeepcopy(f).splitOn(canv, availWidth, room)
+                except Exception:
+                    parts = None   # as ReportLab: a flowable that cannot be copied moves on
+                if not parts:
+                    return widest, availHeight, flowables[:i], flowables[i:]
+                return widest, availHeight, flowables[:i] + parts[:1], parts[1:] + flowables[i + 1:]
+            space_after = after
+            used += space_after
+        return widest, used - space_after, flowables, []
+
+    def _generated_content(self, aW, aH):
+        try:
+            height, generated = super()._generated_content(aW, aH)
+        finally:
+            self.__dict__.pop("_measured", None)   # trial parts are garbage now
+        for g in generated:
+            # What does not fit continues in a plain BalancedColumns ReportLab
+            # builds; it is balanced the same way, so make it one of ours.
+            if type(g) is BalancedColumns:
+                g.__class__ = Columns
+        return height, generated

@@ -19,11 +19,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Table, TableStyle
-from reportlab.platypus.flowables import BalancedColumns, Spacer
+from reportlab.platypus.flowables import Spacer
 
 from .brand import Theme
 from .document import Node, Text
-from .flowables import (Bulleted, Callout, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry, Rule,
+from .flowables import (Bulleted, Callout, Columns, ContentsEntry, DisplayLine, KeepWithLines, Marker, PageRegistry, Rule,
                         SectionBand, Stack)
 from .text import Run, attr, escape, font_runs, link_allowed, plain_markup, runs_markup
 
@@ -181,9 +181,9 @@ def contents_story(document: Node, ctx: LayoutContext) -> list[Flowable]:
 
 
 def _columns(flowables: list[Flowable], ctx: LayoutContext, space_after: float = 10) -> Flowable:
-    return BalancedColumns(flowables, nCols=2, innerPadding=ctx.theme.design.gutter_mm * mm,
-                           spaceAfter=space_after, endSlack=0.1, leftPadding=0, rightPadding=0,
-                           topPadding=0, bottomPadding=0)
+    return Columns(flowables, nCols=2, innerPadding=ctx.theme.design.gutter_mm * mm,
+                   spaceAfter=space_after, endSlack=0.1, leftPadding=0, rightPadding=0,
+                   topPadding=0, bottomPadding=0)
 
 
 def _title(ctx: LayoutContext, art: Node, head: Node, follower: Flowable) -> Flowable:

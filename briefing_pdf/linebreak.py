@@ -263,106 +263,177 @@ def _prepare(items: list) -> list:
     return items
 
 
-def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
-    """One Knuth–Plass pass.  Returns (lines, demerits) or None if infeasible."""
-    n = len(items)
-    sw = [0.0] * (n + 1)
-    sy = [0.0] * (n + 1)
-    sz = [0.0] * (n + 1)
-    sg = [0] * (n + 1)   # number of interword glues (for the last-line rule)
-    w = y = z = 0.0
-    g = 0
-    for i, it in enumerate(items):
-        sw[i] = w
-        sy[i] = y
-        sz[i] = z
-        sg[i] = g
-        if it.is_box:
-            w += it.width
-            y += it.stretch
-            z += it.shrink
-        elif it.is_glue:
-            w += it.width
-            y += it.stretch
-            z += it.shrink
-            if it.stretch < FIL:
-                g += 1
-    sw[n] = w
-    sy[n] = y
-    sz[n] = z
-    sg[n] = g
+class _Sums:
+    """Prefix sums and breakpoints of one item list.
 
-    # next_box[i]: index of first box at or after i (or the forced break).
-    next_box = [n] * (n + 1)
-    nxt = n
-    for i in range(n - 1, -1, -1):
-        it = items[i]
-        if it.is_box or (it.is_penalty and it.cost <= -INF):
-            nxt = i
-        next_box[i] = nxt
+    Computed once per item list and shared by all passes (passes differ only
+    in tolerance and in whether automatic hyphenation points count), so a
+    paragraph that needs pass 2 or 3 does not redo this linear work.
+    ``sw``/``sy``/``sz``: width, stretch, shrink of ``items[:i]``; ``sg``: the
+    number of interword glues before ``i`` (for the last-line rule);
+    ``next_box[i]``: the first box (or forced break) at or after ``i``, where
+    the line after a break at ``i - 1`` starts.  ``bps``: legal breakpoints as
+    ``(index, penalty width, demerits of the cost, flagged, forced)``;
+    ``auto[k]``: whether breakpoint ``k`` is an automatic hyphenation point.
+    """
+    __slots__ = ("n", "sw", "sy", "sz", "sg", "next_box", "bps", "auto", "_bps_no_auto",
+                 "ordered", "bonus")
 
-    const_width = not callable(line_width)
-    lw_const = float(line_width) if const_width else 0.0
+    def __init__(self, items: list):
+        n = self.n = len(items)
+        sw = self.sw = [0.0] * (n + 1)
+        sy = self.sy = [0.0] * (n + 1)
+        sz = self.sz = [0.0] * (n + 1)
+        sg = self.sg = [0] * (n + 1)
+        next_box = self.next_box = [n] * (n + 1)
+        bps = self.bps = []
+        auto = self.auto = []
+        self._bps_no_auto = None
+        w = y = z = 0.0
+        g = 0
+        prev_box = False
+        ordered = True   # no box or glue with negative width or stretch
+        bonus = False    # some breakpoint with a negative (finite) cost
+        for i, it in enumerate(items):
+            sw[i] = w
+            sy[i] = y
+            sz[i] = z
+            sg[i] = g
+            if it.is_box:
+                w += it.width
+                y += it.stretch
+                z += it.shrink
+                prev_box = True
+                if it.width < 0 or it.stretch < 0:
+                    ordered = False
+            elif it.is_glue:
+                w += it.width
+                y += it.stretch
+                z += it.shrink
+                if it.width < 0 or it.stretch < 0:
+                    ordered = False
+                if it.stretch < FIL:
+                    g += 1
+                if prev_box:
+                    bps.append((i, 0.0, 0.0, False, False))
+                    auto.append(False)
+                prev_box = False
+            else:
+                c = it.cost
+                if c < INF:
+                    # The cost enters the demerits as its square (negative for
+                    # a bonus; a forced break adds nothing).
+                    if c > 0:
+                        pen = c * c
+                    elif -INF < c < 0:
+                        pen = -c * c
+                        bonus = True
+                    else:
+                        pen = 0.0
+                    bps.append((i, it.width, pen, it.flagged, c <= -INF))
+                    auto.append(it.auto)
+                prev_box = False
+        sw[n] = w
+        sy[n] = y
+        sz[n] = z
+        sg[n] = g
+        self.ordered = ordered
+        self.bonus = bonus
+        nxt = n
+        for i in range(n - 1, -1, -1):
+            it = items[i]
+            if it.is_box or (it.is_penalty and it.cost <= -INF):
+                nxt = i
+            next_box[i] = nxt
+
+    def bps_without_auto(self) -> list:
+        """The breakpoints of pass 1: without automatic hyphenation points."""
+        if self._bps_no_auto is None:
+            self._bps_no_auto = [bp for bp, a in zip(self.bps, self.auto) if not a]
+        return self._bps_no_auto
+
+
+def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool,
+         sums: Optional[_Sums] = None, limit: float = float("inf")):
+    """One Knuth–Plass pass.  Returns (lines, demerits) or None if infeasible.
+
+    Active nodes are tuples ``(sw, sy, sz, lw, start, line, fitness, hrun,
+    demerits, flagged, pos, prev, ratio)`` – the prefix sums at the start of
+    the node's next line and that line's width are looked up once, when the
+    node is created, not for every breakpoint it is tried against.  The
+    line-width callable is assumed to be a pure function of the line index.
+    """
+    if sums is None:
+        sums = _Sums(items)
+    n = sums.n
+    sw, sy, sz, sg, next_box = sums.sw, sums.sy, sums.sz, sums.sg, sums.next_box
+    if callable(line_width):
+        widths = {}
+
+        def width_of(k):
+            v = widths.get(k)
+            if v is None:
+                v = widths[k] = line_width(k)
+            return v
+    else:
+        lw_const = float(line_width)
+
+        def width_of(k):
+            return lw_const
     lp = params.line_penalty
-    line_stretch = params.line_stretch
+    ls = params.line_stretch
     max_h = params.max_consecutive_hyphens
     min_last = params.min_last_line_width
-    inf = float("inf")
-
-    active: List[_Node] = [_Node(-1, next_box[0], 0, 1, 0, 0.0, None, False, 0.0)]
-    last_index = n - 1
-
-    # Legal breakpoints: (index, penalty width, cost, flagged, forced).
-    bps = []
-    prev_box = False
-    for b, it in enumerate(items):
-        if it.is_glue:
-            if prev_box:
-                bps.append((b, 0.0, 0.0, False, False))
-            prev_box = False
-        elif it.is_penalty:
-            c = it.cost
-            if c < INF and (allow_auto or not it.auto):
-                bps.append((b, it.width, c, it.flagged, c <= -INF))
-            prev_box = False
-        else:
-            prev_box = True
-
     dhd = params.double_hyphen_demerits
     adj = params.adj_demerits
-    for b, pw, cost, flagged, forced in bps:
+    fhd = params.final_hyphen_demerits
+    lfd = params.last_fragment_demerits
+    sld = params.short_last_line_demerits
+    bounded = tolerance != float("inf")
+    # Nodes are created in breakpoint order, so later nodes start later and
+    # (with no negative widths or stretch) their lines are shorter and less
+    # stretchable: once one node's line is too short for a breakpoint, so is
+    # every later node's line (the float operations are monotone too).  Holds
+    # only when all lines have the same width and the tolerance is not negative.
+    ordered = sums.ordered and not callable(line_width) and tolerance >= 0
+    inf = float("inf")
+    last_index = n - 1
+
+    st0 = next_box[0]
+    active = [(sw[st0], sy[st0], sz[st0], width_of(0), st0, 0, 1, 0, 0.0, False, -1, None, 0.0)]
+    for b, pw, pen, flagged, forced in (sums.bps if allow_auto else sums.bps_without_auto()):
         swb = sw[b] + pw
         syb = sy[b]
         szb = sz[b]
-        if cost > 0:
-            pen = cost * cost
-        elif -INF < cost < 0:
-            pen = -cost * cost
-        else:
-            pen = 0.0
-        is_last = b == last_index
-        best = {}
-        new_active = []
+        best = None
+        dead = None
         for a in active:
-            st = a.start
-            L = swb - sw[st]
-            lw = lw_const if const_width else line_width(a.line)
+            a_sw, a_sy, a_sz, lw, st, line, a_fit, a_hrun, a_dem, a_flag, a_pos, _p, _r = a
+            L = swb - a_sw
             if L < lw:
-                Y = syb - sy[st] + line_stretch
+                Y = syb - a_sy + ls
                 r = (lw - L) / Y if Y > 0 else inf
+                if r > tolerance:
+                    if ordered:
+                        break   # every later node's line is shorter still
+                    continue
             elif L > lw:
-                Z = szb - sz[st]
+                Z = szb - a_sz
                 r = (lw - L) / Z if Z > 0 else -inf
                 if r < -1.0:
                     # Line already too long: later breaks only get longer.
+                    if dead is None:
+                        dead = {id(a)}
+                    else:
+                        dead.add(id(a))
+                    continue
+                if r > tolerance:
                     continue
             else:
                 r = 0.0
-            if not forced:
-                new_active.append(a)
-            if r > tolerance:
-                continue
-            if flagged and a.hrun >= max_h:
+                if r > tolerance:
+                    continue
+            if flagged and a_hrun >= max_h:
                 continue   # hard cap on hyphen ladders
             # Demerits (Knuth–Plass, TeX flavour).
             if r == inf:
@@ -372,7 +443,7 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
                 if bad > 1e12:
                     bad = 1e12
             d = (lp + bad) ** 2 + pen
-            if flagged and a.flagged:
+            if flagged and a_flag:
                 d += dhd
             if r < -0.5:
                 fit = 0      # tight
@@ -382,84 +453,186 @@ def _run(items, line_width, params: Params, tolerance: float, allow_auto: bool):
                 fit = 2      # loose
             else:
                 fit = 3      # very loose
-            if a.pos >= 0 and (fit - a.fitness > 1 or a.fitness - fit > 1):
+            if a_pos >= 0 and (fit - a_fit > 1 or a_fit - fit > 1):
                 d += adj
-            if is_last:
-                if a.flagged:
-                    d += params.final_hyphen_demerits
+            if b == last_index:
+                if a_flag:
+                    d += fhd
                     if sg[b] - sg[st] == 0 and (
                             min_last <= 0 or sw[b] - sw[st] < 1.5 * min_last):
                         # Last line = short tail of a hyphenated word.
                         # Illegal in the bounded passes, heavily penalised
                         # in the last.  (A long tail, "Entscheidungs-|
                         # systeme.", is normal German typesetting.)
-                        if tolerance != inf:
+                        if bounded:
                             continue
-                        d += params.last_fragment_demerits
+                        d += lfd
                 if min_last > 0:
                     nat = sw[b] - sw[st]
-                    if nat < min_last and a.pos >= 0:
-                        d += params.short_last_line_demerits * (1.0 + (min_last - nat) / min_last)
-            total = a.demerits + d
-            hrun = a.hrun + 1 if flagged else 0
+                    if nat < min_last and a_pos >= 0:
+                        d += sld * (1.0 + (min_last - nat) / min_last)
+            total = a_dem + d
+            if total > limit:
+                continue
+            hrun = a_hrun + 1 if flagged else 0
             key = (fit, hrun)
-            cur = best.get(key)
-            if cur is None or total < cur[0]:
-                best[key] = (total, a, r)
-        active = new_active
-        if best:
+            if best is None:
+                best = {key: (total, a, r)}
+            else:
+                cur = best.get(key)
+                if cur is None or total < cur[0]:
+                    best[key] = (total, a, r)
+        if forced:
+            active = []
+        elif dead is not None:
+            active = [a for a in active if id(a) not in dead]
+        if best is not None:
             start = next_box[b + 1] if b + 1 <= n else n
-            cands = sorted(((v[0], k[1], k[0], v[1], v[2]) for k, v in best.items()))
-            kept = []
-            for total, hrun, fit, a, r in cands:
-                # Prune dominated candidates (TeX keeps a fitness class only
-                # if it is within adj_demerits of the best): c is dominated by
-                # a cheaper k with no longer hyphen run, since any future
-                # line costs c at most adj_demerits less than it costs k.
-                dominated = False
-                for kt, kh, kf in kept:
-                    if kh <= hrun and (kt + adj <= total or (kf == fit and kt <= total)):
-                        dominated = True
-                        break
-                if dominated:
-                    continue
-                kept.append((total, hrun, fit))
-                active.append(_Node(b, start, a.line + 1, fit, hrun, total, a,
-                                    flagged, r))
+            s_sw, s_sy, s_sz = sw[start], sy[start], sz[start]
+            if len(best) == 1:
+                ((fit, hrun), (total, a, r)), = best.items()
+                active.append((s_sw, s_sy, s_sz, width_of(a[5] + 1), start, a[5] + 1, fit,
+                               hrun, total, flagged, b, a, r))
+            else:
+                cands = sorted(((v[0], k[1], k[0], v[1], v[2]) for k, v in best.items()))
+                kept = []
+                for total, hrun, fit, a, r in cands:
+                    # Prune dominated candidates (TeX keeps a fitness class only
+                    # if it is within adj_demerits of the best): c is dominated by
+                    # a cheaper k with no longer hyphen run, since any future
+                    # line costs c at most adj_demerits less than it costs k.
+                    dominated = False
+                    for kt, kh, kf in kept:
+                        if kh <= hrun and (kt + adj <= total or (kf == fit and kt <= total)):
+                            dominated = True
+                            break
+                    if dominated:
+                        continue
+                    kept.append((total, hrun, fit))
+                    active.append((s_sw, s_sy, s_sz, width_of(a[5] + 1), start, a[5] + 1, fit,
+                                   hrun, total, flagged, b, a, r))
         if not active:
             return None
 
     # The forced final break deactivates everything else; pick the best node
     # that ends at the last item.
-    finals = [a for a in active if a.pos == last_index]
+    finals = [a for a in active if a[10] == last_index]
     if not finals:
         return None
-    node = min(finals, key=lambda a: a.demerits)
-    total_d = node.demerits
+    node = min(finals, key=lambda a: a[8])
+    total_d = node[8]
     chain = []
-    while node is not None and node.pos >= 0:
+    while node is not None and node[10] >= 0:
         chain.append(node)
-        node = node.prev
+        node = node[11]
     chain.reverse()
 
     lines = []
     start = next_box[0]
     for k, nd in enumerate(chain):
-        b = nd.pos
+        b = nd[10]
         it = items[b]
         pw = it.width if it.is_penalty else 0.0
         nat = sw[b] - sw[start] + pw
         Y = sy[b] - sy[start]
         Z = sz[b] - sz[start]
-        lw = lw_const if const_width else line_width(k)
+        lw = width_of(k)
         forced = it.is_penalty and it.cost <= -INF
-        lines.append(Line(start=start, end=b, ratio=nd.ratio,
+        lines.append(Line(start=start, end=b, ratio=nd[12],
                           hyphenated=bool(it.is_penalty and it.flagged),
                           forced=forced, natural=nat, stretch=Y - FIL if Y >= FIL / 2 else Y,
                           shrink=Z, width=lw, penalty_width=pw,
                           flagged=bool(it.is_penalty and it.flagged)))
-        start = nd.start
+        start = nd[4]
     return lines, total_d
+
+
+def fewest_lines(items: Sequence, line_width: Union[float, Callable[[int], float]],
+                 slack: float = 0.0) -> Optional[int]:
+    """A lower bound on the number of lines of any set of breaks in which no
+    line's natural width exceeds its measure plus ``slack``; ``None`` when no
+    such bound is known (negative widths, or a forced line that cannot fit).
+
+    First fit is exact here: ending every line at the last breakpoint that
+    still fits reaches at least as far after ``k`` lines as any other set of
+    fitting lines (a later line start only makes a line narrower).  Callers
+    use it to skip trial breaks that cannot succeed – cheaply, in one scan.
+    """
+    if not any(it.is_box for it in items):
+        return 0   # break_lines gives an empty paragraph no lines
+    its = _prepare(items)
+    sums = _Sums(its)
+    if not sums.ordered:
+        return None
+    sw = sums.sw
+    next_box = sums.next_box
+    bps = sums.bps
+    width_of = line_width if callable(line_width) else (lambda k, w=float(line_width): w)
+    # The smallest penalty width: a breakpoint beyond ``start + measure - it``
+    # cannot fit, which ends the scan of a line.
+    low = min([0.0] + [bp[1] for bp in bps])
+    lines = 0
+    start = next_box[0]
+    i = 0
+    nb = len(bps)
+    while True:
+        limit = width_of(lines) + slack
+        last = None
+        j = i
+        while j < nb:
+            b, pw, _pen, _f, forced = bps[j]
+            nat = sw[b] - sw[start]
+            if nat + low > limit:
+                break
+            if nat + pw <= limit:
+                last = j
+            if forced:
+                break
+            j += 1
+        if last is None:
+            return None   # a line that fits nowhere: no bound
+        lines += 1
+        b = bps[last][0]
+        if b == sums.n - 1:
+            return lines
+        i = last + 1
+        start = next_box[b + 1]
+
+
+#: Tolerance of the probe that gives an unbounded pass its demerits bound.
+PROBE_TOLERANCE = 2.0
+
+
+def _run_unbounded(items, line_width, params: Params, allow_auto: bool,
+                   sums: _Sums, probe: bool):
+    """A pass with unlimited stretch tolerance, pruned by a bound.
+
+    With no tolerance every active node is tried against every breakpoint
+    until its line overflows, and hopelessly loose lines (``r`` of 5, 20,
+    ...) spawn nodes whose demerits no final choice will ever want.  When
+    demerits can only grow along a path (no negative penalty or demerit
+    parameter), the demerits ``U`` of a probe pass with a moderate tolerance
+    bound the search: every node of the unbounded pass whose total stays
+    ``<= U`` is created exactly as without the bound (its parent also stays
+    ``<= U``, and nodes above ``U`` neither win a (fitness, hyphen run) slot
+    over it nor dominate it), so if the bounded search ends at all, it ends
+    with the very node the full search picks.  If it does not, the full
+    search runs.  The probe pays only after a bounded pass has failed (a
+    paragraph with one line just beyond ``r = 1``); a ragged heading broken
+    in the unbounded pass alone has few breakpoints and all of them are
+    feasible, so a probe would merely repeat the search.
+    """
+    inf = float("inf")
+    if probe and not sums.bonus and min(params.line_penalty, params.adj_demerits,
+                              params.double_hyphen_demerits, params.final_hyphen_demerits,
+                              params.last_fragment_demerits,
+                              params.short_last_line_demerits) >= 0:
+        bound = _run(items, line_width, params, PROBE_TOLERANCE, allow_auto, sums)
+        if bound is not None:
+            res = _run(items, line_width, params, inf, allow_auto, sums, limit=bound[1])
+            if res is not None:
+                return res
+    return _run(items, line_width, params, inf, allow_auto, sums)
 
 
 def _split_oversize(items: list, line_width, params: Params) -> list:
@@ -560,12 +733,18 @@ def break_lines(items: Sequence, line_width: Union[float, Callable[[int], float]
     its = _prepare(items)
     has_auto = any(it.is_penalty and it.auto for it in its)
     tol = {1: params.tolerance1, 2: params.tolerance2, 3: params.tolerance3}
+    sums = _Sums(its)
+    failed = False
     for p in params.passes:
         if p == 2 and not has_auto and 1 in params.passes and params.tolerance2 <= params.tolerance1:
             continue
-        res = _run(its, line_width, params, tol[p], allow_auto=(p != 1))
+        if tol[p] == float("inf"):
+            res = _run_unbounded(its, line_width, params, p != 1, sums, failed)
+        else:
+            res = _run(its, line_width, params, tol[p], allow_auto=(p != 1), sums=sums)
         if res is not None:
             return Breaks(items=its, lines=res[0], pass_used=p, demerits=res[1])
+        failed = True
     if not params.emergency:
         return None
     split = _split_oversize(its, line_width, params)
