@@ -35,12 +35,13 @@ from functools import lru_cache
 from operator import add
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from weakref import WeakKeyDictionary
 
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 __all__ = [
     "table_for_file", "kern_table", "kern_sum", "kern_pair", "kern_deltas",
-    "kerned_width", "text_out", "draw_string", "KERN_CHARS",
+    "kerned_width", "advance_width", "text_out", "draw_string", "KERN_CHARS",
 ]
 
 #: Code point ranges whose pairs are tabled (inclusive).
@@ -289,9 +290,58 @@ def kern_sum(text: str, font_name: str) -> float:
     return sum(filter(None, map(table.get, map(add, text, text[1:]))))
 
 
+class _Advances(dict):
+    """One TrueType font's glyph advances by character (1/1000 em), filled on
+    first use from the face's table, with the face's default for a character
+    it lacks: the values ReportLab's ``stringWidth`` adds up, looked up by
+    character instead of by code point."""
+
+    __slots__ = ("_widths", "_default")
+
+    def __init__(self, widths: dict, default: float) -> None:
+        super().__init__()
+        self._widths = widths
+        self._default = default
+
+    def __missing__(self, char: str) -> float:
+        value = self[char] = self._widths.get(ord(char), self._default)
+        return value
+
+
+#: font name -> its advance table (``None``: not a TrueType font, or ReportLab's
+#: C accelerator measures it; then ``stringWidth`` itself is used)
+_ADVANCES: Dict[str, Optional[_Advances]] = {}
+
+
+def _advances(font_name: str) -> Optional[_Advances]:
+    found = _ADVANCES.get(font_name, False)
+    if found is False:
+        from reportlab.lib import rl_accel
+
+        found = None
+        font = getFont(font_name)
+        face = getattr(font, "face", None)
+        if getattr(font, "_dynamicFont", False) and hasattr(face, "charWidths") and \
+                getattr(rl_accel.instanceStringWidthTTF, "__name__", "") == "_py_instanceStringWidthTTF":
+            found = _Advances(face.charWidths, face.defaultWidth)
+        _ADVANCES[font_name] = found
+    return found
+
+
+def advance_width(text: str, font_name: str, size: float) -> float:
+    """``stringWidth(text, font_name, size)``, to the last bit, without
+    ReportLab's per-character generator: the same advances are added in the
+    same order and scaled the same way (so widths, and the PDF numbers made
+    from them, do not change)."""
+    table = _ADVANCES.get(font_name) or _advances(font_name)
+    if table is None:
+        return stringWidth(text, font_name, size)
+    return 0.001 * size * sum(map(table.__getitem__, text))
+
+
 def kerned_width(text: str, font_name: str, size: float) -> float:
     """Advance width of ``text`` as drawn by :func:`text_out` (no Tc/Tw/Tz)."""
-    return stringWidth(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
+    return advance_width(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
 
 
 _DELTAS: Dict[Tuple[str, str], Sequence[Tuple[int, float]]] = {}
@@ -334,6 +384,72 @@ def _num(value: float) -> str:
     return text
 
 
+class _Codes:
+    """What one TrueType font's characters are in one PDF document: the subset
+    and the escaped one-byte string ReportLab's ``splitString`` gives each.
+
+    ReportLab numbers a font's characters in each document in the order they
+    are first drawn. A character seen for the first time is handed to
+    ``splitString`` on its own, in text order, so it gets exactly the code it
+    would have got inside the whole string; after that it is a dictionary
+    lookup (no per-character Python loop, no re-escaping of every string).
+    """
+
+    __slots__ = ("font", "doc", "escape", "subset", "text")
+
+    def __init__(self, font, doc, escape) -> None:
+        self.font, self.doc, self.escape = font, doc, escape
+        self.subset: Dict[str, int] = {}
+        self.text: Dict[str, str] = {}
+
+    def learn(self, text: str) -> None:
+        """Assign codes to the characters of ``text`` not seen yet, in order."""
+        subset, out = self.subset, self.text
+        for char in text:
+            if char not in out:
+                (number, code), = self.font.splitString(char, self.doc)
+                subset[char] = number
+                out[char] = self.escape(code)
+
+    def chunks(self, text: str) -> List[Tuple[int, List[str]]]:
+        """``[(subset, escaped characters), ...]`` like ``splitString``."""
+        try:
+            numbers = list(map(self.subset.__getitem__, text))
+        except KeyError:
+            self.learn(text)
+            numbers = list(map(self.subset.__getitem__, text))
+        escaped = list(map(self.text.__getitem__, text))
+        first = numbers[0]
+        if numbers.count(first) == len(numbers):
+            return [(first, escaped)]
+        out: List[Tuple[int, List[str]]] = []
+        start = 0
+        for i in range(1, len(numbers) + 1):
+            if i == len(numbers) or numbers[i] != numbers[start]:
+                out.append((numbers[start], escaped[start:i]))
+                start = i
+        return out
+
+
+#: document -> {font name: _Codes}; weak, like ReportLab's own per-document font state
+_CODES: "WeakKeyDictionary" = WeakKeyDictionary()
+
+
+def _codes(font, canvas) -> _Codes:
+    doc = canvas._doc
+    fonts = _CODES.get(doc)
+    if fonts is None:
+        fonts = _CODES[doc] = {}
+    found = fonts.get(font.fontName)
+    if found is None or found.font is not font:
+        found = fonts[font.fontName] = _Codes(font, doc, canvas._escape)
+    return found
+
+
+#: PDF number text as ReportLab writes it (``fp_str``), memoised
+pdf_number = _num
+
+
 def text_out(tx, text: str, trailing: float = 0.0,
              deltas: Optional[Iterable[Tuple[int, float]]] = None) -> None:
     """Like ``tx.textOut(text)``, with the font's pair kerning applied.
@@ -343,41 +459,50 @@ def text_out(tx, text: str, trailing: float = 0.0,
     character, towards the next run (same font, different fragment). The
     text object's cursor advances by the kerned width, so code that reads it
     (``getX``) stays right.
+
+    The operators are written here rather than by ReportLab's text object,
+    byte for byte as it writes them (subset switch ``/F1+0 9 Tf 10.8 TL``,
+    ``(...) Tj``), with the character codes looked up per document
+    (:class:`_Codes`) instead of re-encoded and re-escaped on every call.
     """
-    if deltas is None:
-        deltas = kern_deltas(text, tx._fontname)
-    if not deltas and not trailing:
+    if not text:
         tx.textOut(text)
         return
     font = getFont(tx._fontname)
-    size = tx._fontsize
     if not getattr(font, "_dynamicFont", False):  # a standard font: kerning is not ours to add
         tx.textOut(text)
         return
+    if deltas is None:
+        deltas = kern_deltas(text, tx._fontname)
+    size = tx._fontsize
     canvas = tx._canvas
-    escape = canvas._escape
     code = tx._code
     kerns = dict(deltas)
     if trailing:
         kerns[len(text) - 1] = kerns.get(len(text) - 1, 0.0) + trailing
+    at = sorted(kerns)
     pos = 0
-    for subset, chunk in font.splitString(text, canvas._doc):
+    for subset, chunk in _codes(font, canvas).chunks(text):
         if subset != tx._curSubset:
             code.append(f"{font.getSubsetInternalName(subset, canvas._doc)} {_num(size)} Tf "
                         f"{_num(tx._leading)} TL")
             tx._curSubset = subset
-        parts = []
-        start = 0
         n = len(chunk)
-        for i in sorted(k - pos for k in kerns if pos <= k < pos + n):
-            parts.append(f"({escape(chunk[start:i + 1])})")
-            parts.append(_num(-kerns[pos + i]))
-            start = i + 1
-        if start < n:
-            parts.append(f"({escape(chunk[start:])})")
-        code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
+        inside = [k - pos for k in at if pos <= k < pos + n]
+        if not inside:
+            code.append(f"({''.join(chunk)}) Tj")
+        else:
+            parts = []
+            start = 0
+            for i in inside:
+                parts.append(f"({''.join(chunk[start:i + 1])})")
+                parts.append(_num(-kerns[pos + i]))
+                start = i + 1
+            if start < n:
+                parts.append(f"({''.join(chunk[start:])})")
+            code.append(f"[{' '.join(parts)}] TJ")
         pos += n
-    tx._x += stringWidth(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+    tx._x += advance_width(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
 
 
 def draw_string(canvas, x: float, y: float, text: str, font_name: str, size: float,

@@ -78,7 +78,7 @@ from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
-from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, protrusion, text_out
+from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, pdf_number as _num, protrusion, text_out
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
@@ -101,6 +101,26 @@ def _sw(text: str, font: str, size: float) -> float:
             _SW_CACHE.clear()
         v = _SW_CACHE[k] = kerned_width(text, font, size)
     return v
+
+
+_COLORS: Dict[str, object] = {}
+
+
+def _color(value):
+    """A fragment's text colour as a ReportLab colour object. Styles carry
+    the brand's colours as "#rrggbb" strings, and ReportLab's ``toColor``
+    parses a string the slow way (CSS, names, literal_eval, then hex) on
+    every ``setFillColor``; the object it returns writes the same operator."""
+    if not isinstance(value, str):
+        return value
+    found = _COLORS.get(value)
+    if found is None:
+        from reportlab.lib.colors import toColor
+
+        if len(_COLORS) > 1000:
+            _COLORS.clear()
+        found = _COLORS[value] = toColor(value)
+    return found
 
 
 def _kern_pt(f1, a: str, f2, b: str) -> float:
@@ -780,6 +800,7 @@ class KPParagraph(Paragraph):
         if self.bulletText and not self._kp_cont:
             offset0 = _drawBullet(canvas, offset0, y, self.bulletText, style, rtl=False)
         tx = canvas.beginText(0, y)
+        code = tx._code
         cur_font = None
         cur_color = None
         cur_rise = 0
@@ -873,14 +894,15 @@ class KPParagraph(Paragraph):
             elif style.alignment == TA_RIGHT:
                 x0 += width - natural
             tz = scale * 100.0
+            # (the operators ReportLab's setHorizScale/setCharSpace/setWordSpace write)
             if abs(tz - cur_tz) > 1e-4:
-                tx.setHorizScale(tz)
+                code.append(f"{_num(tz)} Tz")
                 cur_tz = tz
             if abs(tc - cur_tc) > 1e-6:
-                tx.setCharSpace(tc)
+                code.append(f"{_num(tc)} Tc")
                 cur_tc = tc
             if abs(tw - cur_tw) > 1e-6:
-                tx.setWordSpace(tw)
+                code.append(f"{_num(tw)} Tw")
                 cur_tw = tw
             tx.setTextOrigin(x0, y)
             x = x0
@@ -906,7 +928,7 @@ class KPParagraph(Paragraph):
                     tx.setFont(f.fontName, f.fontSize)
                     cur_font = fkey
                 if f.textColor != cur_color:
-                    tx.setFillColor(f.textColor)
+                    tx.setFillColor(_color(f.textColor))
                     cur_color = f.textColor
                 if f.rise != cur_rise:
                     tx.setRise(f.rise)
