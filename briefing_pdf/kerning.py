@@ -41,7 +41,7 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 __all__ = [
     "table_for_file", "kern_table", "kern_sum", "kern_pair", "kern_deltas",
-    "kerned_width", "advance_width", "text_out", "draw_string", "KERN_CHARS",
+    "kerned_width", "advance_width", "measure", "text_out", "draw_string", "KERN_CHARS",
 ]
 
 #: Code point ranges whose pairs are tabled (inclusive).
@@ -342,6 +342,22 @@ def advance_width(text: str, font_name: str, size: float) -> float:
 def kerned_width(text: str, font_name: str, size: float) -> float:
     """Advance width of ``text`` as drawn by :func:`text_out` (no Tc/Tw/Tz)."""
     return advance_width(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
+
+
+def measure(text: str, font_name: str, size: float) -> Tuple[float, Sequence[Tuple[int, float]]]:
+    """``(kerned_width(...), kern_deltas(...))`` from one pass over the pairs:
+    what drawing a line's run needs (its width for the line's spacing, its
+    kerns for the ``TJ`` array). Not memoised: a line's text is seldom drawn
+    twice, and the values equal those of the two functions exactly."""
+    ksum = 0.0
+    deltas: Sequence[Tuple[int, float]] = ()
+    if len(text) > 1:
+        table = kern_table(font_name, text)
+        if table:
+            values = list(map(table.get, map(add, text, text[1:])))
+            ksum = sum(filter(None, values))
+            deltas = tuple((i, v) for i, v in enumerate(values) if v)
+    return advance_width(text, font_name, size) + ksum * size / 1000.0, deltas
 
 
 _DELTAS: Dict[Tuple[str, str], Sequence[Tuple[int, float]]] = {}

@@ -78,7 +78,8 @@ from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
-from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, pdf_number as _num, protrusion, text_out
+from .kerning import (PROTRUDE_RIGHT, kern_pair, kerned_width, measure, pdf_number as _num, protrusion,
+                      text_out)
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
@@ -726,36 +727,48 @@ class KPParagraph(Paragraph):
         self.drawPara(self.debug)
 
     def _line_runs(self, items, ln):
-        """[(frag, text)] runs of a line, plus expansion/glue stretch sums."""
-        runs = []
+        """[(frag, text)] runs of a line, plus expansion/glue stretch sums.
+
+        Adjacent runs of the same fragment, or of fragments that look the
+        same (ReportLab's parser splits text at entities: "AT&amp;T"), are
+        merged as they come: one text operator per run, kerned throughout."""
+        merged = []
+        cf = ct = None          # the run being merged
         Xy = Gy = Xz = Gz = 0.0
-        for i in range(ln.start, ln.end):
-            it = items[i]
+        BoxPiece, half_fil = lb.BoxPiece, lb.FIL / 2
+        for it in items[ln.start:ln.end]:
             if it.is_box:
                 pl = it.payload
-                if isinstance(pl, lb.BoxPiece):
+                if isinstance(pl, BoxPiece):
                     pl = _slice_segs(pl.payload, pl.start, pl.end)
-                runs.extend(pl)
                 Xy += it.stretch
                 Xz += it.shrink
             elif it.is_glue:
-                if it.stretch >= lb.FIL / 2:
+                if it.stretch >= half_fil:
                     continue
-                runs.append((it.payload, " "))
+                pl = ((it.payload, " "),)
                 Gy += it.stretch
                 Gz += it.shrink
+            else:
+                continue
+            for f, t in pl:
+                if ct is not None and t and (cf is f or (ct and _same_look(cf, f))):
+                    ct += t
+                else:
+                    if ct is not None:
+                        merged.append((cf, ct))
+                    cf, ct = f, t
         end = items[ln.end] if ln.end < len(items) else None
         if end is not None and end.is_penalty and end.flagged and end.payload is not None:
-            runs.append((end.payload, "-"))   # an added hyphen (its penalty carries the frag)
-        # merge adjacent runs of the same fragment, or of fragments that look
-        # the same (ReportLab's parser splits text at entities: "AT&amp;T"):
-        # one text operator per run, kerned throughout
-        merged = []
-        for f, t in runs:
-            if merged and t and (merged[-1][0] is f or (merged[-1][1] and _same_look(merged[-1][0], f))):
-                merged[-1] = (merged[-1][0], merged[-1][1] + t)
+            f = end.payload     # an added hyphen (its penalty carries the frag)
+            if ct is not None and (cf is f or (ct and _same_look(cf, f))):
+                ct += "-"
             else:
-                merged.append((f, t))
+                if ct is not None:
+                    merged.append((cf, ct))
+                cf, ct = f, "-"
+        if ct is not None:
+            merged.append((cf, ct))
         return merged, Xy, Gy, Xz, Gz
 
     def drawPara(self, debug=0):
@@ -821,10 +834,12 @@ class KPParagraph(Paragraph):
             nspaces = 0
             fs_line = fs0
             trail = [0.0] * len(runs)   # kern (1/1000 em) from a run to the next
+            measured = [None] * len(runs)   # (kerned width, kerns) of each run
             prev = None
             for ri, (f, t) in enumerate(runs):
                 if t:
-                    natural += _sw(t, f.fontName, f.fontSize)
+                    m = measured[ri] = measure(t, f.fontName, f.fontSize)
+                    natural += m[0]
                     nchars += len(t)
                     nspaces += t.count(" ")
                     fs_line = f.fontSize
@@ -934,9 +949,10 @@ class KPParagraph(Paragraph):
                     tx.setRise(f.rise)
                     cur_rise = f.rise
                 kt = trail[ri]
-                adv = scale * (_sw(t, f.fontName, f.fontSize) + kt * f.fontSize / 1000.0
+                m = measured[ri]
+                adv = scale * (m[0] + kt * f.fontSize / 1000.0
                                + tc * len(t) + tw * t.count(" "))
-                text_out(tx, t, kt)
+                text_out(tx, t, kt, m[1])
                 lk = f.link
                 for l in lk or ():
                     if l not in open_links:

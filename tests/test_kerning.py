@@ -497,3 +497,11 @@ def test_string_colours_are_parsed_once_and_write_the_same_operator():
         tx.setFillColor(value)
         ops.append(tx.getCode())
     assert ops[0] == ops[1] == ops[2] and "rg" in ops[0]
+
+
+@pytest.mark.parametrize("text", [MIXED, "To", "T", "", "Кошка Ελλάδα", "中文字符"])
+def test_measure_is_kerned_width_and_deltas_in_one_pass(fontset, text):
+    for name in (fontset.name("regular"), fontset.fallback[0].rl_name):
+        width, deltas = kerning.measure(text, name, 9.5)
+        assert width == kerning.kerned_width(text, name, 9.5)
+        assert tuple(deltas) == tuple(kerning.kern_deltas(text, name))
