@@ -558,4 +558,4 @@ def protrusion(char: str, font_name: str, size: float, side: str = "right") -> f
     share = (PROTRUDE_RIGHT if side == "right" else PROTRUDE_LEFT).get(char)
     if not share:
         return 0.0
-    return share * stringWidth(char, font_name, size)
+    return share * advance_width(char, font_name, size)

@@ -66,6 +66,7 @@ is ignored.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Dict, List, Optional
 
@@ -78,8 +79,8 @@ from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
-from .kerning import (PROTRUDE_RIGHT, kern_pair, kerned_width, measure, pdf_number as _num, protrusion,
-                      text_out)
+from .kerning import (PROTRUDE_RIGHT, kern_pair, kern_table, kerned_width, measure, pdf_number as _num,
+                      protrusion, text_out)
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
@@ -89,8 +90,11 @@ _WS = " \t\n\r\f\v"
 #: infinite penalty in front (TeX's ``~``), so justified ties do not look tight.
 _NBSP = "\u00a0"
 _WS_OR_TIE = _WS + _NBSP
+#: A fragment's text as alternating runs of word characters and of spaces/ties.
+_PIECES = re.compile("[%s]+|[^%s]+" % (_WS_OR_TIE, _WS_OR_TIE)).findall
 _SW_CACHE: Dict[tuple, float] = {}
 _TEMPLATES: Dict[tuple, dict] = {}
+_PLANS: Dict[tuple, dict] = {}
 
 
 def _sw(text: str, font: str, size: float) -> float:
@@ -327,31 +331,22 @@ class KPParagraph(Paragraph):
             text = f.text
             if not text:
                 continue
-            i, n = 0, len(text)
-            while i < n:
-                if text[i] in _WS_OR_TIE:
-                    j = i
-                    while j < n and text[j] in _WS_OR_TIE:
-                        j += 1
+            for piece in _PIECES(text):
+                if piece[0] in _WS_OR_TIE:
                     if cur is not None and cur.space is None:
                         if any(t for _, t in cur.segs):
                             cur.space = f
-                            cur.tie = all(ch == _NBSP for ch in text[i:j])
+                            cur.tie = not piece.strip(_NBSP)
                             cur = None
                         # else: an anchor alone; let the next word join it
                     elif cur is None and toks and toks[-1] != "BR" and toks[-1].tie \
-                            and not all(ch == _NBSP for ch in text[i:j]):
+                            and piece.strip(_NBSP):
                         toks[-1].tie = False  # "a\u00a0" + " b" across frags: a plain space wins
-                    i = j
                 else:
-                    j = i
-                    while j < n and text[j] not in _WS_OR_TIE:
-                        j += 1
                     if cur is None or cur.space is not None:
                         cur = _Tok()
                         toks.append(cur)
-                    cur.segs.append((f, text[i:j]))
-                    i = j
+                    cur.segs.append((f, piece))
         return toks
 
     def _template(self, segs, allow, expand, ls, protrude=False):
@@ -377,12 +372,15 @@ class KPParagraph(Paragraph):
         entries = []
         single = len(segs) == 1
         n = len(text)
+        if single:
+            f = lf = segs[0][0]
+            # (one font and size: the kern across a point is a table lookup)
+            kerns = kern_table(f.fontName, text)
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             if single:
-                f = lf = segs[0][0]
                 width = _sw(text[a:b], f.fontName, f.fontSize)
-                cross = _kern_pt(lf, text[b - 1], lf, text[b]) if b < n else 0.0
+                cross = kerns.get(text[b - 1:b + 1], 0.0) * f.fontSize / 1000.0 if b < n else 0.0
                 stretch = width * expand + (b - a) * ls * f.fontSize
             else:
                 piece = _slice_segs(segs, a, b)
@@ -406,7 +404,9 @@ class KPParagraph(Paragraph):
                                if protrude and kind != HYPHEN else 0.0)
                 if kind == HYPHEN:
                     hf = lf
-                    hyphen = _sw("-", hf.fontName, hf.fontSize) + _kern_pt(hf, text[b - 1], hf, "-")
+                    hyphen = _sw("-", hf.fontName, hf.fontSize) + (
+                        kerns.get(text[b - 1] + "-", 0.0) * hf.fontSize / 1000.0 if single
+                        else _kern_pt(hf, text[b - 1], hf, "-"))
                     if protrude:
                         hyphen -= protrusion("-", hf.fontName, hf.fontSize)
                     entries.append(("P", hyphen - off, hyphen_cost, True, True, hf))
@@ -434,6 +434,34 @@ class KPParagraph(Paragraph):
             return True
         return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
+    def _plan(self, f, raw: str, start: bool, hy_ok: bool, tcache: dict, expand: float, ls: float,
+              protrude: bool) -> tuple:
+        """What a one-fragment word contributes, independent of its fragment:
+        ``(entries, ends_sentence, hang, hyphen_end)``. A box entry is
+        ``(True, width, stretch, text, emergency_pieces)``, a penalty entry
+        ``(False, width, cost, flagged, carries_frag, auto)``; ``hang`` is the
+        protrusion of its last glyph, ``hyphen_end`` whether it ends in a hyphen
+        ("Maschinenbau-"). A new text mostly repeats words, so this is looked
+        up per (word, font, size, sentence start) and the items are made from
+        it without slicing, measuring or classifying the word again."""
+        allow = self._allow(hy_ok, raw, _is_bold(f), start)
+        key = (raw, f.fontName, f.fontSize, allow)
+        tpl = tcache.get(key)
+        if tpl is None:
+            tpl = tcache[key] = self._template([(f, raw)], allow, expand, ls, protrude)
+        text, _, entries = tpl
+        out = []
+        for e in entries:
+            if e[0] == "B":
+                a, b, width = e[1], e[2], e[3]
+                out.append((True, width, e[4], text[a:b], width > 40.0 and b - a > 1))
+            else:
+                out.append((False, e[1], e[2], e[3], e[5] is not None, e[4]))
+        hang = protrusion(text[-1], f.fontName, f.fontSize) \
+            if protrude and text and text[-1] in PROTRUDE_RIGHT else 0.0
+        hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
+        return tuple(out), _ends_sentence(text), hang, hyphen_end
+
     def _build_items(self, auto: bool) -> list:
         st = self.settings
         justify = self.style.alignment == TA_JUSTIFY
@@ -442,15 +470,20 @@ class KPParagraph(Paragraph):
         hy = self.hyphenator
         hy_ok = auto and hy is not None
         protrude = justify and st.protrude
-        tcache = _TEMPLATES.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None), {})
+        ckey = (id(st), expand, ls, protrude, hy._memo_id if hy else None)
+        tcache = _TEMPLATES.setdefault(ckey, {})
         if len(tcache) > 100000:
             tcache.clear()
+        pcache = _PLANS.setdefault(ckey + (hy_ok,), {})
+        if len(pcache) > 100000:
+            pcache.clear()
         Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
         items = []
         append = items.append
         toks = self._tokens()
         ntoks = len(toks)
         sstretch, sshrink = st.space_stretch, st.space_shrink
+        spaces = {}     # (font, size) -> width of a space
         start = True    # sentence start: capitals there are not names
         for ti, tok in enumerate(toks):
             if tok == "BR":
@@ -462,23 +495,18 @@ class KPParagraph(Paragraph):
             segs = tok.segs
             if len(segs) == 1:
                 f, raw = segs[0]
-                allow = self._allow(hy_ok, raw, _is_bold(f), start)
-                key = (raw, f.fontName, f.fontSize, allow)
-                tpl = tcache.get(key)
-                if tpl is None:
-                    tpl = tcache[key] = self._template(segs, allow, expand, ls, protrude)
-                text, _, entries = tpl
-                lf = f
+                pkey = (raw, f.fontName, f.fontSize, start)
+                plan = pcache.get(pkey)
+                if plan is None:
+                    plan = pcache[pkey] = self._plan(f, raw, start, hy_ok, tcache, expand, ls, protrude)
+                entries, start, hang, hyphen_end = plan
                 for e in entries:
-                    if e[0] == "B":
-                        a, b, width = e[1], e[2], e[3]
-                        piece = [(f, text[a:b])] if (a or b != len(text)) else [(f, text)]
-                        pcs = (lambda piece=piece: _char_widths(piece)) \
-                            if width > 40.0 and b - a > 1 else None
-                        append(Box(width, piece, e[4], e[4], pcs))
+                    if e[0]:
+                        piece = [(f, e[3])]
+                        append(Box(e[1], piece, e[2], e[2],
+                                   (lambda piece=piece: _char_widths(piece)) if e[4] else None))
                     else:
-                        append(Penalty(e[1], e[2], e[3], f if e[5] is not None else None,
-                                       auto=e[4]))
+                        append(Penalty(e[1], e[2], e[3], f if e[4] else None, auto=e[5]))
             else:
                 allow = self._allow(hy_ok, "".join(t for _, t in segs),
                                     any(_is_bold(f) for f, t in segs if t), start)
@@ -493,24 +521,28 @@ class KPParagraph(Paragraph):
                         append(Box(width, piece, e[4], e[4], pcs))
                     else:
                         append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
-            start = _ends_sentence(text)
+                start = _ends_sentence(text)
+                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
+                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
+                hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
             if tok.space is not None and ti < ntoks - 1:
                 # A line that ends after this word is that much narrower when
                 # its last glyph (a full stop, comma, hyphen ...) hangs into the
                 # margin; a zero-cost break before the space says so (and the
                 # space itself is then no longer a breakpoint).
-                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
-                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
                 if tok.tie:
                     append(lb.tie())
-                elif len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
+                elif hyphen_end:
                     # "Maschinenbau- und": a line ending here shows a hyphen,
                     # so the break must count as flagged (ladder cap).
                     append(Penalty(-hang, 0.0, True, None))
                 elif hang:
                     append(Penalty(-hang, 0.0, False, None))
                 f = tok.space
-                w = _sw(" ", f.fontName, f.fontSize)
+                fkey = (f.fontName, f.fontSize)
+                w = spaces.get(fkey)
+                if w is None:
+                    w = spaces[fkey] = _sw(" ", f.fontName, f.fontSize)
                 if justify:
                     append(Glue(w, w * sstretch, w * sshrink, f))
                 else:  # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)

@@ -306,3 +306,54 @@ def test_house_exception_in_bold_and_in_headings():
     h = get_hyphenator("de", ("Deep-Seek",))
     assert hyphen_points("Wir sagen <b>DeepSeek</b> hier.", h) == {"Deep": 100.0}
     assert hyphen_points("Wir nennen DeepSeek hier.", h, hyphenate=False) == {}   # 8 letters fit
+
+
+def _item_view(p):
+    """The items a paragraph gives the breaker, as comparable values, and the
+    fragments their text belongs to."""
+    from briefing_pdf import linebreak as lb
+
+    view, frags = [], []
+    for it in p._build_items(True):
+        if it.is_box:
+            view.append(("B", it.width, it.stretch, it.shrink, "".join(t for _, t in it.payload),
+                         it.pieces() if callable(it.pieces) else it.pieces))
+            frags += [f for f, _ in it.payload]
+        elif it.is_glue:
+            view.append(("G", it.width, it.stretch, it.shrink))
+            frags.append(it.payload)
+        else:
+            view.append(("P", it.width, it.cost, it.flagged, it.auto, it.payload is None))
+            if it.payload is not None and it.payload is not lb.TIE:
+                frags.append(it.payload)
+    return view, frags
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_word_plans_are_reused_without_changing_items(lang):
+    """Items made from the per-word memo (second paragraph with the same words)
+    equal the items made from scratch, and every box, glue and hyphen
+    penalty carries its own paragraph's fragment (colour, link), never the
+    fragment of the paragraph that filled the memo. English capitalised words
+    at a sentence start and inside a sentence are told apart (a name
+    hyphenates only reluctantly)."""
+    from briefing_pdf import kpparagraph as kp
+
+    text = ("Information Rechenzentren. Wir Information Rechenzentren benötigen Netzbetreiber, "
+            "Anschlussanfragen; Exportbeschränkungen Maschinenbau- und Elektroindustrie. ")
+    hy = get_hyphenator(lang)
+    kp._TEMPLATES.clear()
+    kp._PLANS.clear()
+    cold = KPParagraph(text * 2, style(), hyphenator=hy)
+    want, _ = _item_view(cold)
+    warm = KPParagraph('<font color="#ff0000">' + text * 2 + '</font>', style(), hyphenator=hy)
+    assert kp._PLANS and any(kp._PLANS.values())
+    got, frags = _item_view(warm)
+    assert got == want
+    own = {id(f) for f in warm.frags}
+    assert frags and all(id(f) in own for f in frags)
+    plans = {key[3]: plan for memo in kp._PLANS.values() for key, plan in memo.items() if key[0] == "Information"}
+    assert set(plans) == {True, False}
+    # English: a capital inside a sentence is a name (no hyphenation points in
+    # a short one); German capitalises nouns, so both break alike
+    assert (len(plans[True][0]) > len(plans[False][0])) == (lang == "en")
