@@ -467,14 +467,15 @@ pdf_number = _num
 
 
 def text_out(tx, text: str, trailing: float = 0.0,
-             deltas: Optional[Iterable[Tuple[int, float]]] = None) -> None:
+             deltas: Optional[Iterable[Tuple[int, float]]] = None, width: Optional[float] = None) -> None:
     """Like ``tx.textOut(text)``, with the font's pair kerning applied.
 
     The kerns go into ``TJ`` arrays (a kern of -74/1000 em after "T" is
     written ``[(T) 74 (o)] TJ``); ``trailing`` is a kern after the last
     character, towards the next run (same font, different fragment). The
     text object's cursor advances by the kerned width, so code that reads it
-    (``getX``) stays right.
+    (``getX``) stays right. ``deltas`` and ``width`` (:func:`measure`) save
+    looking the kerns and advances up again when the caller has them.
 
     The operators are written here rather than by ReportLab's text object,
     byte for byte as it writes them (subset switch ``/F1+0 9 Tf 10.8 TL``,
@@ -497,14 +498,15 @@ def text_out(tx, text: str, trailing: float = 0.0,
     if trailing:
         kerns[len(text) - 1] = kerns.get(len(text) - 1, 0.0) + trailing
     at = sorted(kerns)
+    chunks = _codes(font, canvas).chunks(text)
     pos = 0
-    for subset, chunk in _codes(font, canvas).chunks(text):
+    for subset, chunk in chunks:
         if subset != tx._curSubset:
             code.append(f"{font.getSubsetInternalName(subset, canvas._doc)} {_num(size)} Tf "
                         f"{_num(tx._leading)} TL")
             tx._curSubset = subset
         n = len(chunk)
-        inside = [k - pos for k in at if pos <= k < pos + n]
+        inside = at if len(chunks) == 1 else [k - pos for k in at if pos <= k < pos + n]
         if not inside:
             code.append(f"({''.join(chunk)}) Tj")
         else:
@@ -518,7 +520,10 @@ def text_out(tx, text: str, trailing: float = 0.0,
                 parts.append(f"({''.join(chunk[start:])})")
             code.append(f"[{' '.join(parts)}] TJ")
         pos += n
-    tx._x += advance_width(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+    if width is None:
+        tx._x += advance_width(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+    else:
+        tx._x += width + trailing * size / 1000.0
 
 
 def draw_string(canvas, x: float, y: float, text: str, font_name: str, size: float,

@@ -984,7 +984,7 @@ class KPParagraph(Paragraph):
                 m = measured[ri]
                 adv = scale * (m[0] + kt * f.fontSize / 1000.0
                                + tc * len(t) + tw * t.count(" "))
-                text_out(tx, t, kt, m[1])
+                text_out(tx, t, kt, m[1], m[0])
                 lk = f.link
                 for l in lk or ():
                     if l not in open_links:
@@ -994,9 +994,10 @@ class KPParagraph(Paragraph):
                         rec[1] = x + adv
                         rec[2] = min(rec[2], f.rise - 0.2 * f.fontSize)
                         rec[3] = max(rec[3], f.rise + f.fontSize)
-                for l in list(open_links):
-                    if l not in (lk or ()):
-                        links_out.append((l, open_links.pop(l), y))
+                if open_links:
+                    for l in list(open_links):
+                        if l not in (lk or ()):
+                            links_out.append((l, open_links.pop(l), y))
                 bgc = getattr(f, "backColor", None)
                 if bgc:
                     post.append(("bg", (x, y - 0.2 * f.fontSize + f.rise, adv,
