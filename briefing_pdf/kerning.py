@@ -30,8 +30,10 @@ through the font's subset machinery, so the glyphs sit exactly where
 from __future__ import annotations
 
 import marshal
+import math
 import re
 from functools import lru_cache
+from itertools import compress
 from operator import add
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -356,7 +358,8 @@ def measure(text: str, font_name: str, size: float) -> Tuple[float, Sequence[Tup
         if table:
             values = list(map(table.get, map(add, text, text[1:])))
             ksum = sum(filter(None, values))
-            deltas = tuple((i, v) for i, v in enumerate(values) if v)
+            if ksum or any(values):
+                deltas = tuple(zip(compress(range(len(values)), values), filter(None, values)))
     return advance_width(text, font_name, size) + ksum * size / 1000.0, deltas
 
 
@@ -385,19 +388,53 @@ def kern_deltas(text: str, font_name: str) -> Sequence[Tuple[int, float]]:
 
 # -------------------------------------------------------------------- drawing
 _NUMS: Dict[float, str] = {}
+_LOG_E_10 = math.log(10.0)
+_FORMATS = ("%.0f", "%.1f", "%.2f", "%.3f", "%.4f", "%.5f", "%.6f")
+
+
+def _fp_str(value: float) -> str:
+    """ReportLab's pure-Python ``fp_str`` for one number, step for step (the
+    same digit count from the same logarithm, the same format), with its
+    character loop replaced by ``rstrip``: six significant digits at most,
+    no trailing zeros, no leading "0" before the point."""
+    size = abs(value)
+    if size <= 1e-7:
+        return "0"
+    digits = 6 if size <= 1 else min(max(0, 6 - int(math.log(size) / _LOG_E_10)), 6)
+    text = _FORMATS[digits] % value
+    if digits:
+        text = text.rstrip("0")
+        if text[-1] == ".":
+            text = text[:-1]
+    return text if text[0] != "0" or len(text) == 1 else text[1:]
+
+
+def _formatter():
+    """The number formatter for PDF text: ReportLab's own when it is its C
+    accelerator, else :func:`_fp_str` (the same text, several times faster
+    than the pure-Python original, whose every line and word spacing is a
+    new number)."""
+    from reportlab.lib import rl_accel
+
+    original = getattr(rl_accel.fp_str, "original", rl_accel.fp_str)
+    return _fp_str if getattr(original, "__name__", "") == "_py_fp_str" else rl_accel.fp_str
 
 
 def _num(value: float) -> str:
-    """PDF number text (ReportLab's fp_str, memoised: kerns take few values
-    and ReportLab's formatter is pure Python)."""
+    """PDF number text exactly as ReportLab's ``fp_str`` writes it, memoised
+    (kerns and positions take few values)."""
     text = _NUMS.get(value)
     if text is None:
-        from reportlab.lib.rl_accel import fp_str
-
+        global _num_text
+        if _num_text is None:
+            _num_text = _formatter()
         if len(_NUMS) > 10000:
             _NUMS.clear()
-        text = _NUMS[value] = fp_str(value)
+        text = _NUMS[value] = _num_text(value)
     return text
+
+
+_num_text = None
 
 
 class _Codes:

@@ -846,6 +846,7 @@ class KPParagraph(Paragraph):
             offset0 = _drawBullet(canvas, offset0, y, self.bulletText, style, rtl=False)
         tx = canvas.beginText(0, y)
         code = tx._code
+        bottomup = canvas.bottomup
         cur_font = None
         cur_color = None
         cur_rise = 0
@@ -951,7 +952,12 @@ class KPParagraph(Paragraph):
             if abs(tw - cur_tw) > 1e-6:
                 code.append(f"{_num(tw)} Tw")
                 cur_tw = tw
-            tx.setTextOrigin(x0, y)
+            if bottomup:   # (what setTextOrigin writes, with the faster number text)
+                code.append(f"1 0 0 1 {_num(x0)} {_num(y)} Tm")
+                tx._x0 = tx._x = x0
+                tx._y0 = tx._y = y
+            else:
+                tx.setTextOrigin(x0, y)
             x = x0
             open_links = {}
             for ri, (f, t) in enumerate(runs):

@@ -505,3 +505,25 @@ def test_measure_is_kerned_width_and_deltas_in_one_pass(fontset, text):
         width, deltas = kerning.measure(text, name, 9.5)
         assert width == kerning.kerned_width(text, name, 9.5)
         assert tuple(deltas) == tuple(kerning.kern_deltas(text, name))
+
+
+def test_number_text_is_reportlabs_fp_str():
+    """PDF numbers (word spacing, glyph scale, text origins, kerns) are written
+    as ReportLab's pure-Python fp_str writes them, around powers of ten, at
+    the 1e-7 cut-off and for values that round to zero or to a carry."""
+    import math
+    import random
+
+    from reportlab.lib import rl_accel
+
+    original = getattr(rl_accel.fp_str, "original", rl_accel.fp_str)
+    if original.__name__ != "_py_fp_str":
+        pytest.skip("ReportLab's C accelerator formats the numbers itself")
+    rng = random.Random(11)
+    values = [0, 1, -1, 100, 1e-7, -1e-7, 4e-7, 5e-7, 0.5, -0.5, 9.9999999, 99.9999995, 1e7, 0.0000005]
+    values += [rng.uniform(-1, 1) * 10.0 ** e for e in range(-8, 8) for _ in range(3000)]
+    for k in range(-8, 8):
+        b = 10.0 ** k
+        values += [b, -b, math.nextafter(b, 0), math.nextafter(b, 1e300), b * 0.9999995, b * 1.0000005]
+    assert [kerning._fp_str(v) for v in values] == [original(v) for v in values]
+    assert kerning.pdf_number(0.25) == ".25" and kerning.pdf_number(-100.0) == "-100"
