@@ -357,3 +357,48 @@ def test_word_plans_are_reused_without_changing_items(lang):
     # English: a capital inside a sentence is a name (no hyphenation points in
     # a short one); German capitalises nouns, so both break alike
     assert (len(plans[True][0]) > len(plans[False][0])) == (lang == "en")
+
+
+MARKUPS = [
+    "plain text only",
+    "  leading and trailing   spaces\n and a newline  ",
+    "AT&amp;T &lt;Zhang&gt; &quot;quoted&quot; caf&#233; &#x4E2D;&#x6587; &nbsp;x &unknownentity; &copy;",
+    '<a name="top"/>Anchor first, <b>bold <i>bold italic</i></b> <I>upper</I> <strong>s</strong>',
+    '<font name="KPTestSerif-Bold" color="#1F3A5F" size="12">font</font> after<br/>line two<br />three',
+    '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;" color="#FF0000">link <b>bold</b></a> tail',
+    '<para>explicit para tag</para>',
+    '<font name="KPTestCJK">王文涛</font>、<b>Wang</b>',
+    "x<u>under</u> <strike>struck</strike> <sup>sup</sup> <sub>sub</sub> end",
+    # outside the plain form: ReportLab's own tokenizer reads these
+    "<b >spaced tag</b> and <font name='KPTestSerif'>single quotes</font>",
+    "a &amp b and <!-- a comment --> c",
+]
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_fragments_equal_reportlabs_parse(markup):
+    """KPParagraph tokenises its markup itself (ReportLab's handlers make the
+    fragments): every fragment equals what ReportLab's Paragraph makes, and
+    markup outside the plain form goes to ReportLab's own tokenizer."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    from briefing_pdf.kpparagraph import _markup_events
+
+    def view(p):
+        return [sorted((k, repr(v)) for k, v in f.__dict__.items()) for f in p.frags]
+
+    theirs, ours = Paragraph(markup, style()), KPParagraph(markup, style())
+    assert view(ours) == view(theirs) and ours.text == theirs.text
+    fast = _markup_events("<para>" + markup + "</para>") is not None
+    assert fast == (markup not in MARKUPS[-2:])
+
+
+def test_markup_errors_stay_reportlabs():
+    from reportlab.platypus.paragraph import Paragraph
+
+    for bad in ("<b>unclosed", "<b>crossed <i>tags</b></i>"):
+        with pytest.raises(ValueError) as theirs:
+            Paragraph(bad, style())
+        with pytest.raises(ValueError) as ours:
+            KPParagraph(bad, style())
+        assert str(ours.value).split("\n")[0] == str(theirs.value).split("\n")[0]
