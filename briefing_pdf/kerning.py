@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from weakref import WeakKeyDictionary
 
+from reportlab.pdfbase.pdfmetrics import _fonts as _REGISTERED  # (name -> font: getFont without a call)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 __all__ = [
@@ -310,32 +311,35 @@ class _Advances(dict):
         return value
 
 
-#: font name -> its advance table (``None``: not a TrueType font, or ReportLab's
-#: C accelerator measures it; then ``stringWidth`` itself is used)
-_ADVANCES: Dict[str, Optional[_Advances]] = {}
+#: font name -> (the font, its advance table); the table is ``None`` for a font
+#: that is not TrueType or when ReportLab's C accelerator measures it (then
+#: ``stringWidth`` itself is used)
+_ADVANCES: Dict[str, Tuple[object, Optional[_Advances]]] = {}
 
 
-def _advances(font_name: str) -> Optional[_Advances]:
-    found = _ADVANCES.get(font_name, False)
-    if found is False:
-        from reportlab.lib import rl_accel
+def _advances(font_name: str) -> Tuple[object, Optional[_Advances]]:
+    from reportlab.lib import rl_accel
 
-        found = None
-        font = getFont(font_name)
-        face = getattr(font, "face", None)
-        if getattr(font, "_dynamicFont", False) and hasattr(face, "charWidths") and \
-                getattr(rl_accel.instanceStringWidthTTF, "__name__", "") == "_py_instanceStringWidthTTF":
-            found = _Advances(face.charWidths, face.defaultWidth)
-        _ADVANCES[font_name] = found
-    return found
+    font = getFont(font_name)
+    face = getattr(font, "face", None)
+    table = None
+    if getattr(font, "_dynamicFont", False) and hasattr(face, "charWidths") and \
+            getattr(rl_accel.instanceStringWidthTTF, "__name__", "") == "_py_instanceStringWidthTTF":
+        table = _Advances(face.charWidths, face.defaultWidth)
+    entry = _ADVANCES[font_name] = (font, table)
+    return entry
 
 
 def advance_width(text: str, font_name: str, size: float) -> float:
     """``stringWidth(text, font_name, size)``, to the last bit, without
     ReportLab's per-character generator: the same advances are added in the
     same order and scaled the same way (so widths, and the PDF numbers made
-    from them, do not change)."""
-    table = _ADVANCES.get(font_name) or _advances(font_name)
+    from them, do not change). A font registered again under the same name
+    gets a new table."""
+    entry = _ADVANCES.get(font_name)
+    if entry is None or _REGISTERED.get(font_name) is not entry[0]:
+        entry = _advances(font_name)
+    table = entry[1]
     if table is None:
         return stringWidth(text, font_name, size)
     return 0.001 * size * sum(map(table.__getitem__, text))

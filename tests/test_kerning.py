@@ -527,3 +527,23 @@ def test_number_text_is_reportlabs_fp_str():
         values += [b, -b, math.nextafter(b, 0), math.nextafter(b, 1e300), b * 0.9999995, b * 1.0000005]
     assert [kerning._fp_str(v) for v in values] == [original(v) for v in values]
     assert kerning.pdf_number(0.25) == ".25" and kerning.pdf_number(-100.0) == "-100"
+
+
+def test_advance_table_follows_the_registered_font():
+    """The table belongs to the font object registered under the name: when
+    the registry holds another object for it (ReportLab keeps the first
+    registration, so only a replaced registry entry does this), the new one
+    is measured."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("KernTestSwap", str(FONTS / "NotoSerif-Regular.ttf")))
+    serif = kerning.advance_width("Wasser", "KernTestSwap", 10)
+    assert serif == stringWidth("Wasser", "KernTestSwap", 10)
+    original = pdfmetrics._fonts["KernTestSwap"]
+    try:
+        sans = TTFont("KernTestSwap", str(FONTS / "NotoSans-Bold.ttf"))
+        pdfmetrics._fonts["KernTestSwap"] = sans
+        assert kerning.advance_width("Wasser", "KernTestSwap", 10) == sans.stringWidth("Wasser", 10) != serif
+    finally:
+        pdfmetrics._fonts["KernTestSwap"] = original
