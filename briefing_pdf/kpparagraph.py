@@ -352,6 +352,10 @@ def _reluctant_points(text: str, pts):
     return out
 
 
+#: A ``<br/>`` in the token list.
+_BR = "BR"
+
+
 class _Tok:
     __slots__ = ("segs", "space", "tie")
 
@@ -411,7 +415,7 @@ class KPParagraph(Paragraph):
         cur = None
         for f in self.frags:
             if getattr(f, "lineBreak", False):
-                toks.append("BR")
+                toks.append(_BR)
                 cur = None
                 continue
             if hasattr(f, "cbDefn"):
@@ -428,12 +432,12 @@ class KPParagraph(Paragraph):
             for piece in _PIECES(text):
                 if piece[0] in _WS_OR_TIE:
                     if cur is not None and cur.space is None:
-                        if any(t for _, t in cur.segs):
+                        if cur.segs[-1][1] or any(t for _, t in cur.segs):
                             cur.space = f
                             cur.tie = not piece.strip(_NBSP)
                             cur = None
                         # else: an anchor alone; let the next word join it
-                    elif cur is None and toks and toks[-1] != "BR" and toks[-1].tie \
+                    elif cur is None and toks and toks[-1] is not _BR and toks[-1].tie \
                             and piece.strip(_NBSP):
                         toks[-1].tie = False  # "a\u00a0" + " b" across frags: a plain space wins
                 else:
@@ -577,10 +581,10 @@ class KPParagraph(Paragraph):
         toks = self._tokens()
         ntoks = len(toks)
         sstretch, sshrink = st.space_stretch, st.space_shrink
-        spaces = {}     # (font, size) -> width of a space
+        spaces = {}     # (font, size) -> a space's width, stretch and shrink
         start = True    # sentence start: capitals there are not names
         for ti, tok in enumerate(toks):
-            if tok == "BR":
+            if tok is _BR:
                 while items and items[-1].is_glue:
                     items.pop()
                 items.extend(lb.forced_break())
@@ -634,13 +638,12 @@ class KPParagraph(Paragraph):
                     append(Penalty(-hang, 0.0, False, None))
                 f = tok.space
                 fkey = (f.fontName, f.fontSize)
-                w = spaces.get(fkey)
-                if w is None:
-                    w = spaces[fkey] = _sw(" ", f.fontName, f.fontSize)
-                if justify:
-                    append(Glue(w, w * sstretch, w * sshrink, f))
-                else:  # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)
-                    append(Glue(w, f.fontSize * 3.0, 0.0, f))
+                glue = spaces.get(fkey)
+                if glue is None:
+                    w = _sw(" ", f.fontName, f.fontSize)
+                    # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)
+                    glue = spaces[fkey] = (w, w * sstretch, w * sshrink) if justify else (w, f.fontSize * 3.0, 0.0)
+                append(Glue(*glue, f))
         return items
 
     def _items(self, auto: bool) -> list:
