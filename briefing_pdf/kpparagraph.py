@@ -220,6 +220,8 @@ def _markup_events(text: str):
             tag = m.group(1).lower()
             attrs = [(k.lower(), unescape(v) if "&" in v else v)
                      for k, v in _MARKUP_ATTR.findall(m.group(2))]
+            if attrs:
+                attrs = [(k, _parsed_color(v) if k == "color" else v) for k, v in attrs]
             events.append(("handle_starttag", (tag, attrs)))
             if m.group(3):
                 events.append(("handle_endtag", (tag,)))
@@ -230,6 +232,17 @@ def _markup_events(text: str):
         else:
             events.append(("handle_charref", (m.group(6),)))
     return events if pos == len(text) else None
+
+
+def _parsed_color(value: str):
+    """A ``color`` attribute as the colour object ReportLab's parser would
+    make of it (it hands the value to ``toColor``, which returns a colour
+    object unchanged): parsed once per value instead of once per tag. A value
+    ``toColor`` rejects stays a string, for the parser's own error."""
+    try:
+        return _color(value)
+    except Exception:
+        return value
 
 
 def _parse_markup(parser, text: str, style):

@@ -394,11 +394,26 @@ def test_fragments_equal_reportlabs_parse(markup):
 
 
 def test_markup_errors_stay_reportlabs():
+    """Bad markup (and a colour toColor rejects) fails with ReportLab's own error."""
     from reportlab.platypus.paragraph import Paragraph
 
-    for bad in ("<b>unclosed", "<b>crossed <i>tags</b></i>"):
+    for bad in ("<b>unclosed", "<b>crossed <i>tags</b></i>", '<font color="no-such-colour">x</font>'):
         with pytest.raises(ValueError) as theirs:
             Paragraph(bad, style())
         with pytest.raises(ValueError) as ours:
             KPParagraph(bad, style())
         assert str(ours.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+def test_tag_colours_are_parsed_once():
+    """A ``color`` attribute becomes one colour object per value, equal to what
+    ReportLab's parser makes of the string."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    markup = '<font color="#1F3A5F">a</font> <a href="https://e.org" color="#1F3A5F">b</a>'
+    first, second = KPParagraph(markup, style()), KPParagraph(markup, style())
+    theirs = Paragraph(markup, style())
+    colours = [f.textColor for f in first.frags if f.text.strip()]
+    assert len(colours) == 2 and colours[0] is colours[1]
+    assert colours[0] is next(f.textColor for f in second.frags if f.text.strip())
+    assert colours == [f.textColor for f in theirs.frags if f.text.strip()]
