@@ -452,12 +452,14 @@ class _Codes:
     lookup (no per-character Python loop, no re-escaping of every string).
     """
 
-    __slots__ = ("font", "doc", "escape", "subset", "text")
+    __slots__ = ("font", "doc", "escape", "subset", "text", "first_only")
 
     def __init__(self, font, doc, escape) -> None:
         self.font, self.doc, self.escape = font, doc, escape
         self.subset: Dict[str, int] = {}
         self.text: Dict[str, str] = {}
+        #: every character seen so far is in subset 0 (a document's first 256)
+        self.first_only = True
 
     def learn(self, text: str) -> None:
         """Assign codes to the characters of ``text`` not seen yet, in order."""
@@ -467,9 +469,18 @@ class _Codes:
                 (number, code), = self.font.splitString(char, self.doc)
                 subset[char] = number
                 out[char] = self.escape(code)
+                if number:
+                    self.first_only = False
 
     def chunks(self, text: str) -> List[Tuple[int, List[str]]]:
         """``[(subset, escaped characters), ...]`` like ``splitString``."""
+        if self.first_only:
+            try:
+                return [(0, list(map(self.text.__getitem__, text)))]
+            except KeyError:
+                self.learn(text)
+                if self.first_only:
+                    return [(0, list(map(self.text.__getitem__, text)))]
         try:
             numbers = list(map(self.subset.__getitem__, text))
         except KeyError:
