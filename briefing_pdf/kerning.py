@@ -452,39 +452,42 @@ class _Codes:
     lookup (no per-character Python loop, no re-escaping of every string).
     """
 
-    __slots__ = ("font", "doc", "escape", "subset", "text", "first_only")
+    __slots__ = ("font", "subset", "text", "first_only")
 
-    def __init__(self, font, doc, escape) -> None:
-        self.font, self.doc, self.escape = font, doc, escape
+    # (The canvas and its document are passed in, not kept: the codes live in
+    # a weak mapping keyed by the document, which a reference from here would
+    # keep alive.)
+    def __init__(self, font) -> None:
+        self.font = font
         self.subset: Dict[str, int] = {}
         self.text: Dict[str, str] = {}
         #: every character seen so far is in subset 0 (a document's first 256)
         self.first_only = True
 
-    def learn(self, text: str) -> None:
+    def learn(self, text: str, canvas) -> None:
         """Assign codes to the characters of ``text`` not seen yet, in order."""
         subset, out = self.subset, self.text
         for char in text:
             if char not in out:
-                (number, code), = self.font.splitString(char, self.doc)
+                (number, code), = self.font.splitString(char, canvas._doc)
                 subset[char] = number
-                out[char] = self.escape(code)
+                out[char] = canvas._escape(code)
                 if number:
                     self.first_only = False
 
-    def chunks(self, text: str) -> List[Tuple[int, List[str]]]:
+    def chunks(self, text: str, canvas) -> List[Tuple[int, List[str]]]:
         """``[(subset, escaped characters), ...]`` like ``splitString``."""
         if self.first_only:
             try:
                 return [(0, list(map(self.text.__getitem__, text)))]
             except KeyError:
-                self.learn(text)
+                self.learn(text, canvas)
                 if self.first_only:
                     return [(0, list(map(self.text.__getitem__, text)))]
         try:
             numbers = list(map(self.subset.__getitem__, text))
         except KeyError:
-            self.learn(text)
+            self.learn(text, canvas)
             numbers = list(map(self.subset.__getitem__, text))
         escaped = list(map(self.text.__getitem__, text))
         first = numbers[0]
@@ -510,7 +513,7 @@ def _codes(font, canvas) -> _Codes:
         fonts = _CODES[doc] = {}
     found = fonts.get(font.fontName)
     if found is None or found.font is not font:
-        found = fonts[font.fontName] = _Codes(font, doc, canvas._escape)
+        found = fonts[font.fontName] = _Codes(font)
     return found
 
 
@@ -550,7 +553,7 @@ def text_out(tx, text: str, trailing: float = 0.0,
     if trailing:
         kerns[len(text) - 1] = kerns.get(len(text) - 1, 0.0) + trailing
     at = sorted(kerns)
-    chunks = _codes(font, canvas).chunks(text)
+    chunks = _codes(font, canvas).chunks(text, canvas)
     pos = 0
     for subset, chunk in chunks:
         if subset != tx._curSubset:

@@ -547,3 +547,24 @@ def test_advance_table_follows_the_registered_font():
         assert kerning.advance_width("Wasser", "KernTestSwap", 10) == sans.stringWidth("Wasser", 10) != serif
     finally:
         pdfmetrics._fonts["KernTestSwap"] = original
+
+
+def test_character_codes_do_not_keep_documents_alive(fontset):
+    """The per-document character codes are dropped with their document (a
+    long-running watch or batch process must not keep every PDF it wrote)."""
+    import gc
+    import weakref
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(io.BytesIO())
+    tx = canvas.beginText(10, 700)
+    tx.setFont(fontset.name("regular"), 9)
+    kerning.text_out(tx, "Tor Wasser")
+    canvas.drawText(tx)
+    canvas.save()
+    doc = weakref.ref(canvas._doc)
+    assert doc() in kerning._CODES
+    del canvas, tx
+    gc.collect()
+    assert doc() is None
