@@ -93,7 +93,7 @@ _WS_OR_TIE = _WS + _NBSP
 #: A fragment's text as alternating runs of word characters and of spaces/ties.
 _PIECES = re.compile("[%s]+|[^%s]+" % (_WS_OR_TIE, _WS_OR_TIE)).findall
 _SW_CACHE: Dict[tuple, float] = {}
-_TEMPLATES: Dict[tuple, dict] = {}
+#: (settings, justification, hyphenator ...) -> {(word, font, size, sentence start): plan}
 _PLANS: Dict[tuple, dict] = {}
 
 
@@ -545,7 +545,7 @@ class KPParagraph(Paragraph):
             return True
         return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
-    def _plan(self, f, raw: str, start: bool, hy_ok: bool, tcache: dict, expand: float, ls: float,
+    def _plan(self, f, raw: str, start: bool, hy_ok: bool, expand: float, ls: float,
               protrude: bool) -> tuple:
         """What a one-fragment word contributes, independent of its fragment:
         ``(entries, ends_sentence, hang, hyphen_end)``. A box entry is
@@ -554,13 +554,10 @@ class KPParagraph(Paragraph):
         protrusion of its last glyph, ``hyphen_end`` whether it ends in a hyphen
         ("Maschinenbau-"). A new text mostly repeats words, so this is looked
         up per (word, font, size, sentence start) and the items are made from
-        it without slicing, measuring or classifying the word again."""
+        it without slicing, measuring or classifying the word again. (The
+        plan holds no fragment, so the memo keeps no paragraph alive.)"""
         allow = self._allow(hy_ok, raw, _is_bold(f), start)
-        key = (raw, f.fontName, f.fontSize, allow)
-        tpl = tcache.get(key)
-        if tpl is None:
-            tpl = tcache[key] = self._template([(f, raw)], allow, expand, ls, protrude)
-        text, _, entries = tpl
+        text, _, entries = self._template([(f, raw)], allow, expand, ls, protrude)
         out = []
         for e in entries:
             if e[0] == "B":
@@ -581,11 +578,7 @@ class KPParagraph(Paragraph):
         hy = self.hyphenator
         hy_ok = auto and hy is not None
         protrude = justify and st.protrude
-        ckey = (id(st), expand, ls, protrude, hy._memo_id if hy else None)
-        tcache = _TEMPLATES.setdefault(ckey, {})
-        if len(tcache) > 100000:
-            tcache.clear()
-        pcache = _PLANS.setdefault(ckey + (hy_ok,), {})
+        pcache = _PLANS.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None, hy_ok), {})
         if len(pcache) > 100000:
             pcache.clear()
         Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
@@ -609,7 +602,7 @@ class KPParagraph(Paragraph):
                 pkey = (raw, f.fontName, f.fontSize, start)
                 plan = pcache.get(pkey)
                 if plan is None:
-                    plan = pcache[pkey] = self._plan(f, raw, start, hy_ok, tcache, expand, ls, protrude)
+                    plan = pcache[pkey] = self._plan(f, raw, start, hy_ok, expand, ls, protrude)
                 entries, start, hang, hyphen_end = plan
                 for e in entries:
                     if e[0]:

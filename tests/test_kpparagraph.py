@@ -342,7 +342,6 @@ def test_word_plans_are_reused_without_changing_items(lang):
     text = ("Information Rechenzentren. Wir Information Rechenzentren benötigen Netzbetreiber, "
             "Anschlussanfragen; Exportbeschränkungen Maschinenbau- und Elektroindustrie. ")
     hy = get_hyphenator(lang)
-    kp._TEMPLATES.clear()
     kp._PLANS.clear()
     cold = KPParagraph(text * 2, style(), hyphenator=hy)
     want, _ = _item_view(cold)
