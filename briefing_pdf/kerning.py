@@ -23,24 +23,35 @@ pairs in every shaper's output we compare with). CJK fallback fonts get an
 empty or tiny table.
 
 Drawing: :func:`text_out` writes a ``TJ`` array (``[(Ta) 74 (ble)] TJ``)
-through the font's subset machinery, so the glyphs sit exactly where
-:func:`kerned_width` measured them; ``Tc``, ``Tw`` and ``Tz`` keep working.
+with the character codes of the font's subsets, so the glyphs sit exactly
+where :func:`kerned_width` measured them; ``Tc``, ``Tw`` and ``Tz`` keep
+working.
+
+Speed without changing a byte: widths come from a per-font advance table
+(:func:`advance_width`, the same sum ReportLab's ``stringWidth`` makes),
+character codes are learnt once per document and font (:class:`_Codes`),
+a drawn run is measured once (:func:`measure`) and PDF numbers are formatted
+like ReportLab's ``fp_str`` without its character loop (:func:`_fp_str`).
 """
 
 from __future__ import annotations
 
 import marshal
+import math
 import re
 from functools import lru_cache
+from itertools import compress
 from operator import add
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from weakref import WeakKeyDictionary
 
+from reportlab.pdfbase.pdfmetrics import _fonts as _REGISTERED  # (name -> font: getFont without a call)
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 
 __all__ = [
     "table_for_file", "kern_table", "kern_sum", "kern_pair", "kern_deltas",
-    "kerned_width", "text_out", "draw_string", "KERN_CHARS",
+    "kerned_width", "advance_width", "measure", "text_out", "draw_string", "KERN_CHARS",
 ]
 
 #: Code point ranges whose pairs are tabled (inclusive).
@@ -289,9 +300,78 @@ def kern_sum(text: str, font_name: str) -> float:
     return sum(filter(None, map(table.get, map(add, text, text[1:]))))
 
 
+class _Advances(dict):
+    """One TrueType font's glyph advances by character (1/1000 em), filled on
+    first use from the face's table, with the face's default for a character
+    it lacks: the values ReportLab's ``stringWidth`` adds up, looked up by
+    character instead of by code point."""
+
+    __slots__ = ("_widths", "_default")
+
+    def __init__(self, widths: dict, default: float) -> None:
+        super().__init__()
+        self._widths = widths
+        self._default = default
+
+    def __missing__(self, char: str) -> float:
+        value = self[char] = self._widths.get(ord(char), self._default)
+        return value
+
+
+#: font name -> (the font, its advance table); the table is ``None`` for a font
+#: that is not TrueType or when ReportLab's C accelerator measures it (then
+#: ``stringWidth`` itself is used)
+_ADVANCES: Dict[str, Tuple[object, Optional[_Advances]]] = {}
+
+
+def _advances(font_name: str) -> Tuple[object, Optional[_Advances]]:
+    from reportlab.lib import rl_accel
+
+    font = getFont(font_name)
+    face = getattr(font, "face", None)
+    table = None
+    if getattr(font, "_dynamicFont", False) and hasattr(face, "charWidths") and \
+            getattr(rl_accel.instanceStringWidthTTF, "__name__", "") == "_py_instanceStringWidthTTF":
+        table = _Advances(face.charWidths, face.defaultWidth)
+    entry = _ADVANCES[font_name] = (font, table)
+    return entry
+
+
+def advance_width(text: str, font_name: str, size: float) -> float:
+    """``stringWidth(text, font_name, size)``, to the last bit, without
+    ReportLab's per-character generator: the same advances are added in the
+    same order and scaled the same way (so widths, and the PDF numbers made
+    from them, do not change). A font registered again under the same name
+    gets a new table."""
+    entry = _ADVANCES.get(font_name)
+    if entry is None or _REGISTERED.get(font_name) is not entry[0]:
+        entry = _advances(font_name)
+    table = entry[1]
+    if table is None:
+        return stringWidth(text, font_name, size)
+    return 0.001 * size * sum(map(table.__getitem__, text))
+
+
 def kerned_width(text: str, font_name: str, size: float) -> float:
     """Advance width of ``text`` as drawn by :func:`text_out` (no Tc/Tw/Tz)."""
-    return stringWidth(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
+    return advance_width(text, font_name, size) + kern_sum(text, font_name) * size / 1000.0
+
+
+def measure(text: str, font_name: str, size: float) -> Tuple[float, Sequence[Tuple[int, float]]]:
+    """``(kerned_width(...), kern_deltas(...))`` from one pass over the pairs:
+    what drawing a line's run needs (its width for the line's spacing, its
+    kerns for the ``TJ`` array). Not memoised: a line's text is seldom drawn
+    twice, and the values equal those of the two functions exactly."""
+    ksum = 0.0
+    deltas: Sequence[Tuple[int, float]] = ()
+    if len(text) > 1:
+        table = kern_table(font_name, text)
+        if table:
+            values = list(map(table.get, map(add, text, text[1:])))
+            ksum = sum(filter(None, values))
+            if ksum or any(values):
+                deltas = tuple(zip(compress(range(len(values)), values), filter(None, values)))
+    return advance_width(text, font_name, size) + ksum * size / 1000.0, deltas
 
 
 _DELTAS: Dict[Tuple[str, str], Sequence[Tuple[int, float]]] = {}
@@ -319,65 +399,193 @@ def kern_deltas(text: str, font_name: str) -> Sequence[Tuple[int, float]]:
 
 # -------------------------------------------------------------------- drawing
 _NUMS: Dict[float, str] = {}
+_LOG_E_10 = math.log(10.0)
+_FORMATS = ("%.0f", "%.1f", "%.2f", "%.3f", "%.4f", "%.5f", "%.6f")
+
+
+def _fp_str(value: float) -> str:
+    """ReportLab's pure-Python ``fp_str`` for one number, step for step (the
+    same digit count from the same logarithm, the same format), with its
+    character loop replaced by ``rstrip``: six significant digits at most,
+    no trailing zeros, no leading "0" before the point."""
+    size = abs(value)
+    if size <= 1e-7:
+        return "0"
+    digits = 6 if size <= 1 else min(max(0, 6 - int(math.log(size) / _LOG_E_10)), 6)
+    text = _FORMATS[digits] % value
+    if digits:
+        text = text.rstrip("0")
+        if text[-1] == ".":
+            text = text[:-1]
+    return text if text[0] != "0" or len(text) == 1 else text[1:]
+
+
+def _formatter():
+    """The number formatter for PDF text: ReportLab's own when it is its C
+    accelerator, else :func:`_fp_str` (the same text, several times faster
+    than the pure-Python original, whose every line and word spacing is a
+    new number)."""
+    from reportlab.lib import rl_accel
+
+    original = getattr(rl_accel.fp_str, "original", rl_accel.fp_str)
+    return _fp_str if getattr(original, "__name__", "") == "_py_fp_str" else rl_accel.fp_str
 
 
 def _num(value: float) -> str:
-    """PDF number text (ReportLab's fp_str, memoised: kerns take few values
-    and ReportLab's formatter is pure Python)."""
+    """PDF number text exactly as ReportLab's ``fp_str`` writes it, memoised
+    (kerns and positions take few values)."""
     text = _NUMS.get(value)
     if text is None:
-        from reportlab.lib.rl_accel import fp_str
-
+        global _num_text
+        if _num_text is None:
+            _num_text = _formatter()
         if len(_NUMS) > 10000:
             _NUMS.clear()
-        text = _NUMS[value] = fp_str(value)
+        text = _NUMS[value] = _num_text(value)
     return text
 
 
+_num_text = None
+
+
+class _Codes:
+    """What one TrueType font's characters are in one PDF document: the subset
+    and the escaped one-byte string ReportLab's ``splitString`` gives each.
+
+    ReportLab numbers a font's characters in each document in the order they
+    are first drawn. A character seen for the first time is handed to
+    ``splitString`` on its own, in text order, so it gets exactly the code it
+    would have got inside the whole string; after that it is a dictionary
+    lookup (no per-character Python loop, no re-escaping of every string).
+    """
+
+    __slots__ = ("font", "subset", "text", "first_only")
+
+    # (The canvas and its document are passed in, not kept: the codes live in
+    # a weak mapping keyed by the document, which a reference from here would
+    # keep alive.)
+    def __init__(self, font) -> None:
+        self.font = font
+        self.subset: Dict[str, int] = {}
+        self.text: Dict[str, str] = {}
+        #: every character seen so far is in subset 0 (a document's first 256)
+        self.first_only = True
+
+    def learn(self, text: str, canvas) -> None:
+        """Assign codes to the characters of ``text`` not seen yet, in order."""
+        subset, out = self.subset, self.text
+        for char in text:
+            if char not in out:
+                (number, code), = self.font.splitString(char, canvas._doc)
+                subset[char] = number
+                out[char] = canvas._escape(code)
+                if number:
+                    self.first_only = False
+
+    def chunks(self, text: str, canvas) -> List[Tuple[int, List[str]]]:
+        """``[(subset, escaped characters), ...]`` like ``splitString``."""
+        if self.first_only:
+            try:
+                return [(0, list(map(self.text.__getitem__, text)))]
+            except KeyError:
+                self.learn(text, canvas)
+                if self.first_only:
+                    return [(0, list(map(self.text.__getitem__, text)))]
+        try:
+            numbers = list(map(self.subset.__getitem__, text))
+        except KeyError:
+            self.learn(text, canvas)
+            numbers = list(map(self.subset.__getitem__, text))
+        escaped = list(map(self.text.__getitem__, text))
+        first = numbers[0]
+        if numbers.count(first) == len(numbers):
+            return [(first, escaped)]
+        out: List[Tuple[int, List[str]]] = []
+        start = 0
+        for i in range(1, len(numbers) + 1):
+            if i == len(numbers) or numbers[i] != numbers[start]:
+                out.append((numbers[start], escaped[start:i]))
+                start = i
+        return out
+
+
+#: document -> {font name: _Codes}; weak, like ReportLab's own per-document font state
+_CODES: "WeakKeyDictionary" = WeakKeyDictionary()
+
+
+def _codes(font, canvas) -> _Codes:
+    doc = canvas._doc
+    fonts = _CODES.get(doc)
+    if fonts is None:
+        fonts = _CODES[doc] = {}
+    found = fonts.get(font.fontName)
+    if found is None or found.font is not font:
+        found = fonts[font.fontName] = _Codes(font)
+    return found
+
+
+#: PDF number text as ReportLab writes it (``fp_str``), memoised
+pdf_number = _num
+
+
 def text_out(tx, text: str, trailing: float = 0.0,
-             deltas: Optional[Iterable[Tuple[int, float]]] = None) -> None:
+             deltas: Optional[Iterable[Tuple[int, float]]] = None, width: Optional[float] = None) -> None:
     """Like ``tx.textOut(text)``, with the font's pair kerning applied.
 
     The kerns go into ``TJ`` arrays (a kern of -74/1000 em after "T" is
     written ``[(T) 74 (o)] TJ``); ``trailing`` is a kern after the last
     character, towards the next run (same font, different fragment). The
     text object's cursor advances by the kerned width, so code that reads it
-    (``getX``) stays right.
+    (``getX``) stays right. ``deltas`` and ``width`` (:func:`measure`) save
+    looking the kerns and advances up again when the caller has them.
+
+    The operators are written here rather than by ReportLab's text object,
+    byte for byte as it writes them (subset switch ``/F1+0 9 Tf 10.8 TL``,
+    ``(...) Tj``), with the character codes looked up per document
+    (:class:`_Codes`) instead of re-encoded and re-escaped on every call.
     """
-    if deltas is None:
-        deltas = kern_deltas(text, tx._fontname)
-    if not deltas and not trailing:
+    if not text:
         tx.textOut(text)
         return
     font = getFont(tx._fontname)
-    size = tx._fontsize
     if not getattr(font, "_dynamicFont", False):  # a standard font: kerning is not ours to add
         tx.textOut(text)
         return
+    if deltas is None:
+        deltas = kern_deltas(text, tx._fontname)
+    size = tx._fontsize
     canvas = tx._canvas
-    escape = canvas._escape
     code = tx._code
     kerns = dict(deltas)
     if trailing:
         kerns[len(text) - 1] = kerns.get(len(text) - 1, 0.0) + trailing
+    at = sorted(kerns)
+    chunks = _codes(font, canvas).chunks(text, canvas)
     pos = 0
-    for subset, chunk in font.splitString(text, canvas._doc):
+    for subset, chunk in chunks:
         if subset != tx._curSubset:
             code.append(f"{font.getSubsetInternalName(subset, canvas._doc)} {_num(size)} Tf "
                         f"{_num(tx._leading)} TL")
             tx._curSubset = subset
-        parts = []
-        start = 0
         n = len(chunk)
-        for i in sorted(k - pos for k in kerns if pos <= k < pos + n):
-            parts.append(f"({escape(chunk[start:i + 1])})")
-            parts.append(_num(-kerns[pos + i]))
-            start = i + 1
-        if start < n:
-            parts.append(f"({escape(chunk[start:])})")
-        code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
+        inside = at if len(chunks) == 1 else [k - pos for k in at if pos <= k < pos + n]
+        if not inside:
+            code.append(f"({''.join(chunk)}) Tj")
+        else:
+            parts = []
+            start = 0
+            for i in inside:
+                parts.append(f"({''.join(chunk[start:i + 1])})")
+                parts.append(_num(-kerns[pos + i]))
+                start = i + 1
+            if start < n:
+                parts.append(f"({''.join(chunk[start:])})")
+            code.append(f"[{' '.join(parts)}] TJ")
         pos += n
-    tx._x += stringWidth(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+    if width is None:
+        tx._x += advance_width(text, tx._fontname, size) + (sum(kerns.values()) * size / 1000.0)
+    else:
+        tx._x += width + trailing * size / 1000.0
 
 
 def draw_string(canvas, x: float, y: float, text: str, font_name: str, size: float,
@@ -417,4 +625,4 @@ def protrusion(char: str, font_name: str, size: float, side: str = "right") -> f
     share = (PROTRUDE_RIGHT if side == "right" else PROTRUDE_LEFT).get(char)
     if not share:
         return 0.0
-    return share * stringWidth(char, font_name, size)
+    return share * advance_width(char, font_name, size)

@@ -9,10 +9,13 @@ Usage::
 
 ``markup`` is ordinary ReportLab paragraph markup (``<b>``, ``<i>``,
 ``<font name=...>``, ``<a href=... color=...>``, ``<a name=.../>``, ``<br/>``,
-entities).  ReportLab's parser produces ``self.frags``; from them we build a
-box/glue/penalty list with real font metrics (kerned widths per fragment font
-and size, :mod:`briefing_pdf.kerning`) and break it with
-:mod:`briefing_pdf.linebreak`.
+entities).  ReportLab's parser produces ``self.frags`` (our own regex
+tokeniser feeds its tag and data handlers, :func:`_parse_markup`); from them
+we build a box/glue/penalty list with real font metrics (kerned widths per
+fragment font and size, :mod:`briefing_pdf.kerning`) and break it with
+:mod:`briefing_pdf.linebreak`. What a word contributes is memoised per word,
+font, size and sentence start (:meth:`KPParagraph._plan`), so new text mostly
+costs only the items of words seen before.
 
 Drawing is our own (``drawPara`` is overridden) because each justified line
 gets its own horizontal glyph scale (``Tz``, within ±``expand``), optional
@@ -66,6 +69,7 @@ is ignored.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Dict, List, Optional
 
@@ -78,7 +82,8 @@ from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
-from .kerning import PROTRUDE_RIGHT, kern_pair, kerned_width, protrusion, text_out
+from .kerning import (PROTRUDE_RIGHT, kern_pair, kern_table, kerned_width, measure, pdf_number as _num,
+                      protrusion, text_out)
 
 __all__ = ["KPParagraph", "KPSettings", "DEFAULT_SETTINGS"]
 
@@ -88,8 +93,11 @@ _WS = " \t\n\r\f\v"
 #: infinite penalty in front (TeX's ``~``), so justified ties do not look tight.
 _NBSP = "\u00a0"
 _WS_OR_TIE = _WS + _NBSP
+#: A fragment's text as alternating runs of word characters and of spaces/ties.
+_PIECES = re.compile("[%s]+|[^%s]+" % (_WS_OR_TIE, _WS_OR_TIE)).findall
 _SW_CACHE: Dict[tuple, float] = {}
-_TEMPLATES: Dict[tuple, dict] = {}
+#: (settings, justification, hyphenator ...) -> {(word, font, size, sentence start): plan}
+_PLANS: Dict[tuple, dict] = {}
 
 
 def _sw(text: str, font: str, size: float) -> float:
@@ -101,6 +109,26 @@ def _sw(text: str, font: str, size: float) -> float:
             _SW_CACHE.clear()
         v = _SW_CACHE[k] = kerned_width(text, font, size)
     return v
+
+
+_COLORS: Dict[str, object] = {}
+
+
+def _color(value):
+    """A fragment's text colour as a ReportLab colour object. Styles carry
+    the brand's colours as "#rrggbb" strings, and ReportLab's ``toColor``
+    parses a string the slow way (CSS, names, literal_eval, then hex) on
+    every ``setFillColor``; the object it returns writes the same operator."""
+    if not isinstance(value, str):
+        return value
+    found = _COLORS.get(value)
+    if found is None:
+        from reportlab.lib.colors import toColor
+
+        if len(_COLORS) > 1000:
+            _COLORS.clear()
+        found = _COLORS[value] = toColor(value)
+    return found
 
 
 def _kern_pt(f1, a: str, f2, b: str) -> float:
@@ -159,6 +187,91 @@ def _frag_at(segs, index: int):
         if index < pos:
             return f
     return None
+
+
+#: One token of paragraph markup in the plain form we generate: a start tag with
+#: double-quoted attributes (optionally self-closing), an end tag, a named or
+#: numeric entity with its ";", or text without "<" and "&".
+_MARKUP_TOKEN = re.compile(
+    r'<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][a-zA-Z0-9_-]*="[^"<>]*")*)\s*(/?)>'
+    r'|</([a-zA-Z][a-zA-Z0-9]*)>'
+    r'|&([a-zA-Z][a-zA-Z0-9]*);'
+    r'|&#([0-9]+|[xX][0-9a-fA-F]+);'
+    r'|([^<&]+)')
+_MARKUP_ATTR = re.compile(r'([a-zA-Z][a-zA-Z0-9_-]*)="([^"]*)"')
+
+
+def _markup_events(text: str):
+    """The handler calls Python's ``HTMLParser`` makes for ``text`` (which
+    ReportLab's paragraph parser is), as ``(method name, args)``, or None when
+    the text holds anything outside the plain form of :data:`_MARKUP_TOKEN`
+    (then the real parser reads it). For that form both agree: data runs end
+    at "<" or "&", tag and attribute names are lower-cased, attribute values
+    are unescaped, ``<x/>`` is a start and an end tag."""
+    from html import unescape
+
+    events = []
+    pos = 0
+    for m in _MARKUP_TOKEN.finditer(text):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        data = m.group(7)
+        if data is not None:
+            events.append(("handle_data", (data,)))
+        elif m.group(1) is not None:
+            tag = m.group(1).lower()
+            attrs = [(k.lower(), unescape(v) if "&" in v else v)
+                     for k, v in _MARKUP_ATTR.findall(m.group(2))]
+            if attrs:
+                attrs = [(k, _parsed_color(v) if k == "color" else v) for k, v in attrs]
+            events.append(("handle_starttag", (tag, attrs)))
+            if m.group(3):
+                events.append(("handle_endtag", (tag,)))
+        elif m.group(4) is not None:
+            events.append(("handle_endtag", (m.group(4).lower(),)))
+        elif m.group(5) is not None:
+            events.append(("handle_entityref", (m.group(5),)))
+        else:
+            events.append(("handle_charref", (m.group(6),)))
+    return events if pos == len(text) else None
+
+
+def _parsed_color(value: str):
+    """A ``color`` attribute as the colour object ReportLab's parser would
+    make of it (it hands the value to ``toColor``, which returns a colour
+    object unchanged): parsed once per value instead of once per tag. A value
+    ``toColor`` rejects stays a string, for the parser's own error."""
+    try:
+        return _color(value)
+    except Exception:
+        return value
+
+
+def _parse_markup(parser, text: str, style):
+    """``parser.parse(text, style)`` (ReportLab's ParaParser), with the
+    tokenising done by :func:`_markup_events` when it can: the fragments come
+    from ReportLab's own tag and data handlers either way. HTMLParser scans
+    the markup in Python, a regex does it in C (paragraph construction about
+    a fifth cheaper)."""
+    from reportlab.platypus.paraparser import _re_para
+
+    if not (len(text) >= 6 and text[0] == "<" and _re_para.match(text)):
+        wrapped = "<para>" + text + "</para>"
+    else:
+        wrapped = text
+    events = _markup_events(wrapped)
+    if events is None:
+        return parser.parse(text, style)
+    parser._setup_for_parse(style)
+    try:
+        for name, args in events:
+            getattr(parser, name)(*args)
+    except Exception:
+        from reportlab.lib.utils import annotateException
+
+        annotateException("\nparagraph text %s caused exception" % ascii(wrapped))
+    return parser._complete_parse()
 
 
 class KPSettings:
@@ -256,6 +369,10 @@ def _reluctant_points(text: str, pts):
     return out
 
 
+#: A ``<br/>`` in the token list.
+_BR = "BR"
+
+
 class _Tok:
     __slots__ = ("segs", "space", "tie")
 
@@ -286,13 +403,36 @@ class KPParagraph(Paragraph):
         self._kp_cont = False    # continuation part of a split
         self._kp_fixed_items = None   # items handed over by split()
 
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        """ReportLab's ``Paragraph._setup`` with the markup tokenised by
+        :func:`_parse_markup` (same fragments, a fraction of the time)."""
+        if frags is None:
+            from reportlab.platypus.paraparser import ParaParser
+            from reportlab.platypus.paragraph import textTransformFrags
+
+            text = cleaner(text)
+            parser = ParaParser()
+            parser.caseSensitive = self.caseSensitive
+            style, frags, bullet_frags = _parse_markup(parser, text, style)
+            if frags is None:
+                raise ValueError("xml parser error (%s) in paragraph beginning\n'%s'"
+                                 % (parser.errors[0], text[:min(30, len(text))]))
+            textTransformFrags(frags, style)
+            if bullet_frags:
+                bulletText = bullet_frags
+        self.text = text
+        self.frags = frags
+        self.style = style
+        self.bulletText = bulletText
+        self.debug = 0
+
     # ------------------------------------------------------------------ items
     def _tokens(self) -> List[_Tok]:
         toks: List[_Tok] = []
         cur = None
         for f in self.frags:
             if getattr(f, "lineBreak", False):
-                toks.append("BR")
+                toks.append(_BR)
                 cur = None
                 continue
             if hasattr(f, "cbDefn"):
@@ -306,31 +446,22 @@ class KPParagraph(Paragraph):
             text = f.text
             if not text:
                 continue
-            i, n = 0, len(text)
-            while i < n:
-                if text[i] in _WS_OR_TIE:
-                    j = i
-                    while j < n and text[j] in _WS_OR_TIE:
-                        j += 1
+            for piece in _PIECES(text):
+                if piece[0] in _WS_OR_TIE:
                     if cur is not None and cur.space is None:
-                        if any(t for _, t in cur.segs):
+                        if cur.segs[-1][1] or any(t for _, t in cur.segs):
                             cur.space = f
-                            cur.tie = all(ch == _NBSP for ch in text[i:j])
+                            cur.tie = not piece.strip(_NBSP)
                             cur = None
                         # else: an anchor alone; let the next word join it
-                    elif cur is None and toks and toks[-1] != "BR" and toks[-1].tie \
-                            and not all(ch == _NBSP for ch in text[i:j]):
+                    elif cur is None and toks and toks[-1] is not _BR and toks[-1].tie \
+                            and piece.strip(_NBSP):
                         toks[-1].tie = False  # "a\u00a0" + " b" across frags: a plain space wins
-                    i = j
                 else:
-                    j = i
-                    while j < n and text[j] not in _WS_OR_TIE:
-                        j += 1
                     if cur is None or cur.space is not None:
                         cur = _Tok()
                         toks.append(cur)
-                    cur.segs.append((f, text[i:j]))
-                    i = j
+                    cur.segs.append((f, piece))
         return toks
 
     def _template(self, segs, allow, expand, ls, protrude=False):
@@ -356,12 +487,15 @@ class KPParagraph(Paragraph):
         entries = []
         single = len(segs) == 1
         n = len(text)
+        if single:
+            f = lf = segs[0][0]
+            # (one font and size: the kern across a point is a table lookup)
+            kerns = kern_table(f.fontName, text)
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             if single:
-                f = lf = segs[0][0]
                 width = _sw(text[a:b], f.fontName, f.fontSize)
-                cross = _kern_pt(lf, text[b - 1], lf, text[b]) if b < n else 0.0
+                cross = kerns.get(text[b - 1:b + 1], 0.0) * f.fontSize / 1000.0 if b < n else 0.0
                 stretch = width * expand + (b - a) * ls * f.fontSize
             else:
                 piece = _slice_segs(segs, a, b)
@@ -385,7 +519,9 @@ class KPParagraph(Paragraph):
                                if protrude and kind != HYPHEN else 0.0)
                 if kind == HYPHEN:
                     hf = lf
-                    hyphen = _sw("-", hf.fontName, hf.fontSize) + _kern_pt(hf, text[b - 1], hf, "-")
+                    hyphen = _sw("-", hf.fontName, hf.fontSize) + (
+                        kerns.get(text[b - 1] + "-", 0.0) * hf.fontSize / 1000.0 if single
+                        else _kern_pt(hf, text[b - 1], hf, "-"))
                     if protrude:
                         hyphen -= protrusion("-", hf.fontName, hf.fontSize)
                     entries.append(("P", hyphen - off, hyphen_cost, True, True, hf))
@@ -413,6 +549,31 @@ class KPParagraph(Paragraph):
             return True
         return "reluctant" if len(raw) >= st.reluctant_min_chars else False
 
+    def _plan(self, f, raw: str, start: bool, hy_ok: bool, expand: float, ls: float,
+              protrude: bool) -> tuple:
+        """What a one-fragment word contributes, independent of its fragment:
+        ``(entries, ends_sentence, hang, hyphen_end)``. A box entry is
+        ``(True, width, stretch, text, emergency_pieces)``, a penalty entry
+        ``(False, width, cost, flagged, carries_frag, auto)``; ``hang`` is the
+        protrusion of its last glyph, ``hyphen_end`` whether it ends in a hyphen
+        ("Maschinenbau-"). A new text mostly repeats words, so this is looked
+        up per (word, font, size, sentence start) and the items are made from
+        it without slicing, measuring or classifying the word again. (The
+        plan holds no fragment, so the memo keeps no paragraph alive.)"""
+        allow = self._allow(hy_ok, raw, _is_bold(f), start)
+        text, _, entries = self._template([(f, raw)], allow, expand, ls, protrude)
+        out = []
+        for e in entries:
+            if e[0] == "B":
+                a, b, width = e[1], e[2], e[3]
+                out.append((True, width, e[4], text[a:b], width > 40.0 and b - a > 1))
+            else:
+                out.append((False, e[1], e[2], e[3], e[5] is not None, e[4]))
+        hang = protrusion(text[-1], f.fontName, f.fontSize) \
+            if protrude and text and text[-1] in PROTRUDE_RIGHT else 0.0
+        hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
+        return tuple(out), _ends_sentence(text), hang, hyphen_end
+
     def _build_items(self, auto: bool) -> list:
         st = self.settings
         justify = self.style.alignment == TA_JUSTIFY
@@ -421,18 +582,19 @@ class KPParagraph(Paragraph):
         hy = self.hyphenator
         hy_ok = auto and hy is not None
         protrude = justify and st.protrude
-        tcache = _TEMPLATES.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None), {})
-        if len(tcache) > 100000:
-            tcache.clear()
+        pcache = _PLANS.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None, hy_ok), {})
+        if len(pcache) > 100000:
+            pcache.clear()
         Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
         items = []
         append = items.append
         toks = self._tokens()
         ntoks = len(toks)
         sstretch, sshrink = st.space_stretch, st.space_shrink
+        spaces = {}     # (font, size) -> a space's width, stretch and shrink
         start = True    # sentence start: capitals there are not names
         for ti, tok in enumerate(toks):
-            if tok == "BR":
+            if tok is _BR:
                 while items and items[-1].is_glue:
                     items.pop()
                 items.extend(lb.forced_break())
@@ -441,23 +603,18 @@ class KPParagraph(Paragraph):
             segs = tok.segs
             if len(segs) == 1:
                 f, raw = segs[0]
-                allow = self._allow(hy_ok, raw, _is_bold(f), start)
-                key = (raw, f.fontName, f.fontSize, allow)
-                tpl = tcache.get(key)
-                if tpl is None:
-                    tpl = tcache[key] = self._template(segs, allow, expand, ls, protrude)
-                text, _, entries = tpl
-                lf = f
+                pkey = (raw, f.fontName, f.fontSize, start)
+                plan = pcache.get(pkey)
+                if plan is None:
+                    plan = pcache[pkey] = self._plan(f, raw, start, hy_ok, expand, ls, protrude)
+                entries, start, hang, hyphen_end = plan
                 for e in entries:
-                    if e[0] == "B":
-                        a, b, width = e[1], e[2], e[3]
-                        piece = [(f, text[a:b])] if (a or b != len(text)) else [(f, text)]
-                        pcs = (lambda piece=piece: _char_widths(piece)) \
-                            if width > 40.0 and b - a > 1 else None
-                        append(Box(width, piece, e[4], e[4], pcs))
+                    if e[0]:
+                        piece = [(f, e[3])]
+                        append(Box(e[1], piece, e[2], e[2],
+                                   (lambda piece=piece: _char_widths(piece)) if e[4] else None))
                     else:
-                        append(Penalty(e[1], e[2], e[3], f if e[5] is not None else None,
-                                       auto=e[4]))
+                        append(Penalty(e[1], e[2], e[3], f if e[4] else None, auto=e[5]))
             else:
                 allow = self._allow(hy_ok, "".join(t for _, t in segs),
                                     any(_is_bold(f) for f, t in segs if t), start)
@@ -472,28 +629,31 @@ class KPParagraph(Paragraph):
                         append(Box(width, piece, e[4], e[4], pcs))
                     else:
                         append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
-            start = _ends_sentence(text)
+                start = _ends_sentence(text)
+                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
+                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
+                hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
             if tok.space is not None and ti < ntoks - 1:
                 # A line that ends after this word is that much narrower when
                 # its last glyph (a full stop, comma, hyphen ...) hangs into the
                 # margin; a zero-cost break before the space says so (and the
                 # space itself is then no longer a breakpoint).
-                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
-                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
                 if tok.tie:
                     append(lb.tie())
-                elif len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum():
+                elif hyphen_end:
                     # "Maschinenbau- und": a line ending here shows a hyphen,
                     # so the break must count as flagged (ladder cap).
                     append(Penalty(-hang, 0.0, True, None))
                 elif hang:
                     append(Penalty(-hang, 0.0, False, None))
                 f = tok.space
-                w = _sw(" ", f.fontName, f.fontSize)
-                if justify:
-                    append(Glue(w, w * sstretch, w * sshrink, f))
-                else:  # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)
-                    append(Glue(w, f.fontSize * 3.0, 0.0, f))
+                fkey = (f.fontName, f.fontSize)
+                glue = spaces.get(fkey)
+                if glue is None:
+                    w = _sw(" ", f.fontName, f.fontSize)
+                    # ragged: a short line is fine, a hyphen is not (TeX's \raggedright)
+                    glue = spaces[fkey] = (w, w * sstretch, w * sshrink) if justify else (w, f.fontSize * 3.0, 0.0)
+                append(Glue(*glue, f))
         return items
 
     def _items(self, auto: bool) -> list:
@@ -711,36 +871,48 @@ class KPParagraph(Paragraph):
         self.drawPara(self.debug)
 
     def _line_runs(self, items, ln):
-        """[(frag, text)] runs of a line, plus expansion/glue stretch sums."""
-        runs = []
+        """[(frag, text)] runs of a line, plus expansion/glue stretch sums.
+
+        Adjacent runs of the same fragment, or of fragments that look the
+        same (ReportLab's parser splits text at entities: "AT&amp;T"), are
+        merged as they come: one text operator per run, kerned throughout."""
+        merged = []
+        cf = ct = None          # the run being merged
         Xy = Gy = Xz = Gz = 0.0
-        for i in range(ln.start, ln.end):
-            it = items[i]
+        BoxPiece, half_fil = lb.BoxPiece, lb.FIL / 2
+        for it in items[ln.start:ln.end]:
             if it.is_box:
                 pl = it.payload
-                if isinstance(pl, lb.BoxPiece):
+                if isinstance(pl, BoxPiece):
                     pl = _slice_segs(pl.payload, pl.start, pl.end)
-                runs.extend(pl)
                 Xy += it.stretch
                 Xz += it.shrink
             elif it.is_glue:
-                if it.stretch >= lb.FIL / 2:
+                if it.stretch >= half_fil:
                     continue
-                runs.append((it.payload, " "))
+                pl = ((it.payload, " "),)
                 Gy += it.stretch
                 Gz += it.shrink
+            else:
+                continue
+            for f, t in pl:
+                if ct is not None and t and (cf is f or (ct and _same_look(cf, f))):
+                    ct += t
+                else:
+                    if ct is not None:
+                        merged.append((cf, ct))
+                    cf, ct = f, t
         end = items[ln.end] if ln.end < len(items) else None
         if end is not None and end.is_penalty and end.flagged and end.payload is not None:
-            runs.append((end.payload, "-"))   # an added hyphen (its penalty carries the frag)
-        # merge adjacent runs of the same fragment, or of fragments that look
-        # the same (ReportLab's parser splits text at entities: "AT&amp;T"):
-        # one text operator per run, kerned throughout
-        merged = []
-        for f, t in runs:
-            if merged and t and (merged[-1][0] is f or (merged[-1][1] and _same_look(merged[-1][0], f))):
-                merged[-1] = (merged[-1][0], merged[-1][1] + t)
+            f = end.payload     # an added hyphen (its penalty carries the frag)
+            if ct is not None and (cf is f or (ct and _same_look(cf, f))):
+                ct += "-"
             else:
-                merged.append((f, t))
+                if ct is not None:
+                    merged.append((cf, ct))
+                cf, ct = f, "-"
+        if ct is not None:
+            merged.append((cf, ct))
         return merged, Xy, Gy, Xz, Gz
 
     def drawPara(self, debug=0):
@@ -785,6 +957,8 @@ class KPParagraph(Paragraph):
         if self.bulletText and not self._kp_cont:
             offset0 = _drawBullet(canvas, offset0, y, self.bulletText, style, rtl=False)
         tx = canvas.beginText(0, y)
+        code = tx._code
+        bottomup = canvas.bottomup
         cur_font = None
         cur_color = None
         cur_rise = 0
@@ -805,10 +979,12 @@ class KPParagraph(Paragraph):
             nspaces = 0
             fs_line = fs0
             trail = [0.0] * len(runs)   # kern (1/1000 em) from a run to the next
+            measured = [None] * len(runs)   # (kerned width, kerns) of each run
             prev = None
             for ri, (f, t) in enumerate(runs):
                 if t:
-                    natural += _sw(t, f.fontName, f.fontSize)
+                    m = measured[ri] = measure(t, f.fontName, f.fontSize)
+                    natural += m[0]
                     nchars += len(t)
                     nspaces += t.count(" ")
                     fs_line = f.fontSize
@@ -878,16 +1054,22 @@ class KPParagraph(Paragraph):
             elif style.alignment == TA_RIGHT:
                 x0 += width - natural
             tz = scale * 100.0
+            # (the operators ReportLab's setHorizScale/setCharSpace/setWordSpace write)
             if abs(tz - cur_tz) > 1e-4:
-                tx.setHorizScale(tz)
+                code.append(f"{_num(tz)} Tz")
                 cur_tz = tz
             if abs(tc - cur_tc) > 1e-6:
-                tx.setCharSpace(tc)
+                code.append(f"{_num(tc)} Tc")
                 cur_tc = tc
             if abs(tw - cur_tw) > 1e-6:
-                tx.setWordSpace(tw)
+                code.append(f"{_num(tw)} Tw")
                 cur_tw = tw
-            tx.setTextOrigin(x0, y)
+            if bottomup:   # (what setTextOrigin writes, with the faster number text)
+                code.append(f"1 0 0 1 {_num(x0)} {_num(y)} Tm")
+                tx._x0 = tx._x = x0
+                tx._y0 = tx._y = y
+            else:
+                tx.setTextOrigin(x0, y)
             x = x0
             open_links = {}
             for ri, (f, t) in enumerate(runs):
@@ -911,15 +1093,16 @@ class KPParagraph(Paragraph):
                     tx.setFont(f.fontName, f.fontSize)
                     cur_font = fkey
                 if f.textColor != cur_color:
-                    tx.setFillColor(f.textColor)
+                    tx.setFillColor(_color(f.textColor))
                     cur_color = f.textColor
                 if f.rise != cur_rise:
                     tx.setRise(f.rise)
                     cur_rise = f.rise
                 kt = trail[ri]
-                adv = scale * (_sw(t, f.fontName, f.fontSize) + kt * f.fontSize / 1000.0
+                m = measured[ri]
+                adv = scale * (m[0] + kt * f.fontSize / 1000.0
                                + tc * len(t) + tw * t.count(" "))
-                text_out(tx, t, kt)
+                text_out(tx, t, kt, m[1], m[0])
                 lk = f.link
                 for l in lk or ():
                     if l not in open_links:
@@ -929,9 +1112,10 @@ class KPParagraph(Paragraph):
                         rec[1] = x + adv
                         rec[2] = min(rec[2], f.rise - 0.2 * f.fontSize)
                         rec[3] = max(rec[3], f.rise + f.fontSize)
-                for l in list(open_links):
-                    if l not in (lk or ()):
-                        links_out.append((l, open_links.pop(l), y))
+                if open_links:
+                    for l in list(open_links):
+                        if l not in (lk or ()):
+                            links_out.append((l, open_links.pop(l), y))
                 bgc = getattr(f, "backColor", None)
                 if bgc:
                     post.append(("bg", (x, y - 0.2 * f.fontSize + f.rise, adv,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -234,10 +235,25 @@ def walk_strings(value: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
         yield loc, value
 
 
+_COVERED: dict[int, tuple[weakref.ref, set[str]]] = {}
+
+
+def _covered_chars(fonts: "FontSet") -> set[str]:
+    """The characters found drawable so far with this font set (and the space):
+    an issue has a few hundred distinct characters in thousands of strings, so
+    each is looked up in the fonts' character maps once, not once per string."""
+    entry = _COVERED.get(id(fonts))
+    if entry is None or entry[0]() is not fonts:
+        for key in [k for k, (ref, _) in _COVERED.items() if ref() is None]:
+            del _COVERED[key]
+        entry = _COVERED[id(fonts)] = (weakref.ref(fonts), {" "})
+    return entry[1]
+
+
 def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[str]:
     """What is wrong with one string: unsafe link targets, undrawable characters."""
     problems: list[str] = []
-    if is_markup:
+    if is_markup and "[" in value:  # (a link needs its "[": no parse for the rest)
         for para in paragraphs(value):
             for run in parse_inline(para):
                 if run.href is not None:
@@ -249,12 +265,18 @@ def text_problems(value: str, is_markup: bool, fonts: "FontSet | None") -> list[
                         problems.append(f"link target '{run.href}' is not allowed; "
                                         "expected an http://, https:// or mailto: URL")
     if fonts is not None:
+        known = _covered_chars(fonts)
+        text = clean(value)
+        if known.issuperset(text):
+            return problems
         seen = set()
-        for ch in clean(value):
-            if ch in seen or ch == " ":
+        for ch in text:
+            if ch in seen or ch == " " or ch in known:
                 continue
             seen.add(ch)
-            if not fonts.covered(ch):
+            if fonts.covered(ch):
+                known.add(ch)
+            else:
                 category = unicodedata.category(ch)
                 name = unicodedata.name(ch, None) or {"Co": "PRIVATE USE CHARACTER", "Cn": "UNASSIGNED CHARACTER",
                                                      "Cs": "SURROGATE"}.get(category, "UNNAMED CHARACTER")

@@ -47,7 +47,7 @@ def _base(language: str, body: str, **extra) -> dict:
 
 def _clear_caches() -> None:
     hyphenate._BP_MEMO.clear()
-    kpparagraph._TEMPLATES.clear()
+    kpparagraph._PLANS.clear()
 
 
 # Sentences with every tie the German rules know, in varied positions.

@@ -397,3 +397,174 @@ def test_kern_across_fragments_of_one_font(tmp_path, fontset):
     link = next(a for a in annots if a.get("uri") == "https://example.org/k")
     k = chars[text.index("K")]
     assert link["x1"] == pytest.approx(k["x1"] + table["Ko"] / 1000 * 20, abs=0.01)
+
+
+# ------------------------------------------------- advance tables, direct operators
+
+MIXED = ("Straße „Tor“ — Ελλάδα Кошка 中文字符 Ver\u00adkehrs\u00adwege\u00a0AT&T (x) \\ é ﬁ \U0001F600 ")
+
+
+@pytest.mark.parametrize("face", ["regular", "bold_italic", "heading_bold", "cjk"])
+def test_advance_width_is_reportlabs_string_width_to_the_bit(fontset, face):
+    """The per-font advance table adds the same advances in the same order as
+    ReportLab's ``stringWidth``: equal floats, not just close ones (PDF numbers
+    are made from them), for Latin, Greek, Cyrillic, CJK, soft hyphens,
+    no-break spaces and characters the font lacks (its default width)."""
+    name = fontset.fallback[0].rl_name if face == "cjk" else fontset.name(face)
+    for size in (9.5, 7, 10.8, 13.333):
+        for text in (MIXED, MIXED[::-1], "x", "", " ", "\u00ad", "中文"):
+            assert kerning.advance_width(text, name, size) == stringWidth(text, name, size), (text, size)
+    kerned = kerning.kerned_width(MIXED, name, 9.5)
+    assert kerned == stringWidth(MIXED, name, 9.5) + kerning.kern_sum(MIXED, name) * 9.5 / 1000.0
+    if face != "cjk":
+        assert kerned < stringWidth(MIXED, name, 9.5)   # "To", "Te" ... kern
+
+
+def test_advance_width_of_a_standard_font_is_reportlabs():
+    assert kerning.advance_width("Tor AV", "Helvetica", 10) == stringWidth("Tor AV", "Helvetica", 10)
+
+
+def _reference_text_out(tx, text, kerns):
+    """What the text operators were before they were written directly: ReportLab's
+    ``splitString`` and escaping per call (kerns: {index: 1/1000 em})."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = getFont(tx._fontname)
+    canvas = tx._canvas
+    pos = 0
+    for subset, chunk in font.splitString(text, canvas._doc):
+        if subset != tx._curSubset:
+            tx._code.append(f"{font.getSubsetInternalName(subset, canvas._doc)} "
+                            f"{kerning.pdf_number(tx._fontsize)} Tf {kerning.pdf_number(tx._leading)} TL")
+            tx._curSubset = subset
+        parts, start = [], 0
+        for i in sorted(k - pos for k in kerns if pos <= k < pos + len(chunk)):
+            parts += [f"({canvas._escape(chunk[start:i + 1])})", kerning.pdf_number(-kerns[pos + i])]
+            start = i + 1
+        if start < len(chunk):
+            parts.append(f"({canvas._escape(chunk[start:])})")
+        tx._code.append(f"[{' '.join(parts)}] TJ" if len(parts) > 1 else f"{parts[0]} Tj")
+        pos += len(chunk)
+
+
+def test_text_out_writes_what_reportlab_writes(fontset):
+    """Two documents draw the same strings, one through ReportLab's own
+    ``textOut`` (unkerned) or its encoding (kerned), one through ``text_out``:
+    the content streams are equal, byte for byte, including subset switches
+    (more than 256 characters), escaped brackets and backslashes, a no-break
+    space (drawn as the space) and the character codes' order of first use."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    name = fontset.name("regular")
+    many = "".join(chr(c) for c in range(0x100, 0x17f)) + "".join(chr(c) for c in range(0x391, 0x3aa) if c != 0x3a2) \
+        + "".join(chr(c) for c in range(0x410, 0x450))
+    texts = ["x(y)z\\", "q\u00a0w", many, "ToTatra Vorrat", "jjj", many[::-1] + "Tor", "AV"]
+
+    def draw(ours: bool) -> list:
+        canvas = Canvas(io.BytesIO(), invariant=1)
+        tx = canvas.beginText(10, 700)
+        tx.setFont(name, 9)
+        for text in texts:
+            kerns = dict(kerning.kern_deltas(text, name))
+            if ours:
+                kerning.text_out(tx, text, trailing=-30 if text == "AV" else 0.0)
+            elif not kerns and text != "AV":
+                tx.textOut(text)
+            else:
+                if text == "AV":
+                    kerns[1] = kerns.get(1, 0.0) - 30
+                _reference_text_out(tx, text, kerns)
+        return tx.getCode()
+
+    theirs, ours = draw(False), draw(True)
+    assert "] TJ" in ours and ") Tj" in ours and "\\(" in ours and "\\\\" in ours
+    assert ours.count(" Tf ") >= 3     # subsets switched back and forth
+    assert ours == theirs
+
+
+def test_string_colours_are_parsed_once_and_write_the_same_operator():
+    """A style colour given as "#rrggbb" (brand colours are strings) becomes one
+    ReportLab colour object that writes the same ``rg`` operator."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefing_pdf.kpparagraph import _color
+
+    assert _color("#1a2b3c") is _color("#1a2b3c")
+    ops = []
+    for value in ("#1a2b3c", _color("#1a2b3c"), HexColor("#1a2b3c")):
+        tx = Canvas(io.BytesIO()).beginText(0, 0)
+        tx.setFillColor(value)
+        ops.append(tx.getCode())
+    assert ops[0] == ops[1] == ops[2] and "rg" in ops[0]
+
+
+@pytest.mark.parametrize("text", [MIXED, "To", "T", "", "Кошка Ελλάδα", "中文字符"])
+def test_measure_is_kerned_width_and_deltas_in_one_pass(fontset, text):
+    for name in (fontset.name("regular"), fontset.fallback[0].rl_name):
+        width, deltas = kerning.measure(text, name, 9.5)
+        assert width == kerning.kerned_width(text, name, 9.5)
+        assert tuple(deltas) == tuple(kerning.kern_deltas(text, name))
+
+
+def test_number_text_is_reportlabs_fp_str():
+    """PDF numbers (word spacing, glyph scale, text origins, kerns) are written
+    as ReportLab's pure-Python fp_str writes them, around powers of ten, at
+    the 1e-7 cut-off and for values that round to zero or to a carry."""
+    import math
+    import random
+
+    from reportlab.lib import rl_accel
+
+    original = getattr(rl_accel.fp_str, "original", rl_accel.fp_str)
+    if original.__name__ != "_py_fp_str":
+        pytest.skip("ReportLab's C accelerator formats the numbers itself")
+    rng = random.Random(11)
+    values = [0, 1, -1, 100, 1e-7, -1e-7, 4e-7, 5e-7, 0.5, -0.5, 9.9999999, 99.9999995, 1e7, 0.0000005]
+    values += [rng.uniform(-1, 1) * 10.0 ** e for e in range(-8, 8) for _ in range(3000)]
+    for k in range(-8, 8):
+        b = 10.0 ** k
+        values += [b, -b, math.nextafter(b, 0), math.nextafter(b, 1e300), b * 0.9999995, b * 1.0000005]
+    assert [kerning._fp_str(v) for v in values] == [original(v) for v in values]
+    assert kerning.pdf_number(0.25) == ".25" and kerning.pdf_number(-100.0) == "-100"
+
+
+def test_advance_table_follows_the_registered_font():
+    """The table belongs to the font object registered under the name: when
+    the registry holds another object for it (ReportLab keeps the first
+    registration, so only a replaced registry entry does this), the new one
+    is measured."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("KernTestSwap", str(FONTS / "NotoSerif-Regular.ttf")))
+    serif = kerning.advance_width("Wasser", "KernTestSwap", 10)
+    assert serif == stringWidth("Wasser", "KernTestSwap", 10)
+    original = pdfmetrics._fonts["KernTestSwap"]
+    try:
+        sans = TTFont("KernTestSwap", str(FONTS / "NotoSans-Bold.ttf"))
+        pdfmetrics._fonts["KernTestSwap"] = sans
+        assert kerning.advance_width("Wasser", "KernTestSwap", 10) == sans.stringWidth("Wasser", 10) != serif
+    finally:
+        pdfmetrics._fonts["KernTestSwap"] = original
+
+
+def test_character_codes_do_not_keep_documents_alive(fontset):
+    """The per-document character codes are dropped with their document (a
+    long-running watch or batch process must not keep every PDF it wrote)."""
+    import gc
+    import weakref
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(io.BytesIO())
+    tx = canvas.beginText(10, 700)
+    tx.setFont(fontset.name("regular"), 9)
+    kerning.text_out(tx, "Tor Wasser")
+    canvas.drawText(tx)
+    canvas.save()
+    doc = weakref.ref(canvas._doc)
+    assert doc() in kerning._CODES
+    del canvas, tx
+    gc.collect()
+    assert doc() is None

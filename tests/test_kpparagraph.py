@@ -306,3 +306,113 @@ def test_house_exception_in_bold_and_in_headings():
     h = get_hyphenator("de", ("Deep-Seek",))
     assert hyphen_points("Wir sagen <b>DeepSeek</b> hier.", h) == {"Deep": 100.0}
     assert hyphen_points("Wir nennen DeepSeek hier.", h, hyphenate=False) == {}   # 8 letters fit
+
+
+def _item_view(p):
+    """The items a paragraph gives the breaker, as comparable values, and the
+    fragments their text belongs to."""
+    from briefing_pdf import linebreak as lb
+
+    view, frags = [], []
+    for it in p._build_items(True):
+        if it.is_box:
+            view.append(("B", it.width, it.stretch, it.shrink, "".join(t for _, t in it.payload),
+                         it.pieces() if callable(it.pieces) else it.pieces))
+            frags += [f for f, _ in it.payload]
+        elif it.is_glue:
+            view.append(("G", it.width, it.stretch, it.shrink))
+            frags.append(it.payload)
+        else:
+            view.append(("P", it.width, it.cost, it.flagged, it.auto, it.payload is None))
+            if it.payload is not None and it.payload is not lb.TIE:
+                frags.append(it.payload)
+    return view, frags
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_word_plans_are_reused_without_changing_items(lang):
+    """Items made from the per-word memo (second paragraph with the same words)
+    equal the items made from scratch, and every box, glue and hyphen
+    penalty carries its own paragraph's fragment (colour, link), never the
+    fragment of the paragraph that filled the memo. English capitalised words
+    at a sentence start and inside a sentence are told apart (a name
+    hyphenates only reluctantly)."""
+    from briefing_pdf import kpparagraph as kp
+
+    text = ("Information Rechenzentren. Wir Information Rechenzentren benötigen Netzbetreiber, "
+            "Anschlussanfragen; Exportbeschränkungen Maschinenbau- und Elektroindustrie. ")
+    hy = get_hyphenator(lang)
+    kp._PLANS.clear()
+    cold = KPParagraph(text * 2, style(), hyphenator=hy)
+    want, _ = _item_view(cold)
+    warm = KPParagraph('<font color="#ff0000">' + text * 2 + '</font>', style(), hyphenator=hy)
+    assert kp._PLANS and any(kp._PLANS.values())
+    got, frags = _item_view(warm)
+    assert got == want
+    own = {id(f) for f in warm.frags}
+    assert frags and all(id(f) in own for f in frags)
+    plans = {key[3]: plan for memo in kp._PLANS.values() for key, plan in memo.items() if key[0] == "Information"}
+    assert set(plans) == {True, False}
+    # English: a capital inside a sentence is a name (no hyphenation points in
+    # a short one); German capitalises nouns, so both break alike
+    assert (len(plans[True][0]) > len(plans[False][0])) == (lang == "en")
+
+
+MARKUPS = [
+    "plain text only",
+    "  leading and trailing   spaces\n and a newline  ",
+    "AT&amp;T &lt;Zhang&gt; &quot;quoted&quot; caf&#233; &#x4E2D;&#x6587; &nbsp;x &unknownentity; &copy;",
+    '<a name="top"/>Anchor first, <b>bold <i>bold italic</i></b> <I>upper</I> <strong>s</strong>',
+    '<font name="KPTestSerif-Bold" color="#1F3A5F" size="12">font</font> after<br/>line two<br />three',
+    '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;" color="#FF0000">link <b>bold</b></a> tail',
+    '<para>explicit para tag</para>',
+    '<font name="KPTestCJK">王文涛</font>、<b>Wang</b>',
+    "x<u>under</u> <strike>struck</strike> <sup>sup</sup> <sub>sub</sub> end",
+    # outside the plain form: ReportLab's own tokenizer reads these
+    "<b >spaced tag</b> and <font name='KPTestSerif'>single quotes</font>",
+    "a &amp b and <!-- a comment --> c",
+]
+
+
+@pytest.mark.parametrize("markup", MARKUPS)
+def test_fragments_equal_reportlabs_parse(markup):
+    """KPParagraph tokenises its markup itself (ReportLab's handlers make the
+    fragments): every fragment equals what ReportLab's Paragraph makes, and
+    markup outside the plain form goes to ReportLab's own tokenizer."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    from briefing_pdf.kpparagraph import _markup_events
+
+    def view(p):
+        return [sorted((k, repr(v)) for k, v in f.__dict__.items()) for f in p.frags]
+
+    theirs, ours = Paragraph(markup, style()), KPParagraph(markup, style())
+    assert view(ours) == view(theirs) and ours.text == theirs.text
+    fast = _markup_events("<para>" + markup + "</para>") is not None
+    assert fast == (markup not in MARKUPS[-2:])
+
+
+def test_markup_errors_stay_reportlabs():
+    """Bad markup (and a colour toColor rejects) fails with ReportLab's own error."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    for bad in ("<b>unclosed", "<b>crossed <i>tags</b></i>", '<font color="no-such-colour">x</font>'):
+        with pytest.raises(ValueError) as theirs:
+            Paragraph(bad, style())
+        with pytest.raises(ValueError) as ours:
+            KPParagraph(bad, style())
+        assert str(ours.value).split("\n")[0] == str(theirs.value).split("\n")[0]
+
+
+def test_tag_colours_are_parsed_once():
+    """A ``color`` attribute becomes one colour object per value, equal to what
+    ReportLab's parser makes of the string."""
+    from reportlab.platypus.paragraph import Paragraph
+
+    markup = '<font color="#1F3A5F">a</font> <a href="https://e.org" color="#1F3A5F">b</a>'
+    first, second = KPParagraph(markup, style()), KPParagraph(markup, style())
+    theirs = Paragraph(markup, style())
+    colours = [f.textColor for f in first.frags if f.text.strip()]
+    assert len(colours) == 2 and colours[0] is colours[1]
+    assert colours[0] is next(f.textColor for f in second.frags if f.text.strip())
+    assert colours == [f.textColor for f in theirs.frags if f.text.strip()]

@@ -127,6 +127,21 @@ def test_allowed_link_targets(target):
     assert text_problems(f"see [x]({target})", True, None) == []
 
 
+def test_undrawable_characters_are_reported_in_every_string(fontset):
+    """Characters found drawable are remembered per font set; one that is not
+    is reported in each string that holds it, in order of first occurrence,
+    once per string."""
+    pua, pua2 = "\ue000", "\ue001"
+    assert text_problems("Straße Ελλάδα 中文", False, fontset) == []
+    first = text_problems(f"a{pua}b{pua2}{pua}", False, fontset)
+    assert [m.split("(U+")[1][:4] for m in first] == ["E000", "E001"]
+    again = text_problems(f"Straße {pua2}", False, fontset)
+    assert len(again) == 1 and "U+E001" in again[0]
+    assert text_problems("Straße", False, fontset) == []
+    # a link in a paragraph is still checked when the field has other paragraphs
+    assert text_problems(f"x\n\nsee [x](ftp://e.org) {pua}", True, fontset)[0].startswith("link target")
+
+
 def test_markup_is_not_checked_in_plain_fields():
     assert text_problems("[x](javascript:alert(1))", False, None) == []
 
