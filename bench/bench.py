@@ -584,6 +584,10 @@ def write_doc(block: str) -> None:
 
 
 def main() -> None:
+    # Time today's code: with PYTHONDONTWRITEBYTECODE a stale .pyc is recompiled on every start.
+    import compileall
+
+    compileall.compile_dir(ROOT / "briefing_pdf", quiet=1)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not for the record)")
     parser.add_argument("--no-write", action="store_true", help="print the report instead of writing the doc")

@@ -396,6 +396,10 @@ def _pages(pdf: Path) -> int:
 
 
 def main() -> None:  # a quick look without the rest of bench.py
+    # Time today's code: with PYTHONDONTWRITEBYTECODE a stale .pyc is recompiled on every start.
+    import compileall
+
+    compileall.compile_dir(ROOT / "briefing_pdf", quiet=1)
     import argparse
     import tempfile
 

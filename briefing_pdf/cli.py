@@ -175,21 +175,26 @@ def _run(jobs, brand, workers, dpi, many, standard, strict=False):
                       strict=strict)
 
 
-def _summary(results, seconds: float) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def summary_table(results, seconds: float) -> list[str]:
+    """The folder build's closing table and totals, as plain aligned lines.
 
-    table = Table(title=None, show_edge=False, box=None, pad_edge=False)
-    for col in ("issue", "status", "pages", "time"):
-        table.add_column(col, justify="right" if col in ("pages", "time") else "left")
-    for r in results:
-        table.add_row(str(r.source), "ok" if r.ok else "FAILED", str(r.pages) if r.ok else "–", f"{r.seconds:.2f} s")
-    console = Console(highlight=False, soft_wrap=True, width=120)
-    console.print(table)
+    Plain text rather than a rich table: it is the same on a terminal and in a
+    CI log, and importing rich's console and table cost a folder build about
+    30 ms at its very end."""
+    rows = [("issue", "status", "pages", "time")]
+    rows += [(str(r.source), "ok" if r.ok else "FAILED", str(r.pages) if r.ok else "–", f"{r.seconds:.2f} s")
+             for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join((row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]),
+                        row[3].rjust(widths[3]))).rstrip() for row in rows]
     pages = sum(r.pages for r in results)
     failed = sum(not r.ok for r in results)
-    console.print(f"{len(results) - failed} built, {failed} failed, {pages} pages in {seconds:.2f} s",
-                  markup=False)
+    lines.append(f"{len(results) - failed} built, {failed} failed, {pages} pages in {seconds:.2f} s")
+    return lines
+
+
+def _summary(results, seconds: float) -> None:
+    print("\n".join(summary_table(results, seconds)), flush=True)
 
 
 # `build`'s options for the fast path below: flag → (parameter, converter or None for a switch).

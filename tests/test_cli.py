@@ -487,3 +487,20 @@ def test_preview_of_a_non_pdf_or_a_broken_pdf_leaves_no_folder(tmp_path):
     proc = run(["preview", "broken.pdf"], cwd=tmp_path)
     assert proc.returncode == 1 and proc.stderr.startswith("broken.pdf: cannot read this PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.pdf", "en-x.yaml"]
+
+
+def test_summary_table_aligns_columns_without_rich():
+    from briefing_pdf.batch import Result
+    from briefing_pdf.cli import summary_table
+
+    results = [Result(Path("issues/a-very-long-issue-name.yaml"), Path("out/a.pdf"), True, 12, 1.234),
+               Result(Path("b.yaml"), Path("out/b.pdf"), False, 0, 0.05)]
+    lines = summary_table(results, 1.3)
+    assert lines[0].split() == ["issue", "status", "pages", "time"]
+    assert lines[1].split() == ["issues/a-very-long-issue-name.yaml", "ok", "12", "1.23", "s"]
+    assert lines[2].split() == ["b.yaml", "FAILED", "–", "0.05", "s"]
+    # Left columns start together; right columns end together.
+    assert lines[1].index("ok") == lines[2].index("FAILED") == lines[0].index("status")
+    assert len(lines[0]) == len(lines[1]) == len(lines[2])
+    assert lines[1].index("12") + 2 == lines[0].index("pages") + 5
+    assert lines[-1] == "1 built, 1 failed, 12 pages in 1.30 s"
