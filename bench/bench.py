@@ -69,14 +69,12 @@ def med(values) -> float:
 
 
 def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MiB, exit code) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=_env())
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    """(wall seconds, peak RSS MiB, exit code) of one child process (see ``versus.measure``)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import versus
+
+    wall, rss, code, _ = versus.measure(args, cwd=cwd, env=_env())
+    return wall, rss, code
 
 
 def _env() -> dict:
@@ -259,11 +257,12 @@ def bench_scaling(issue: Path, factors: list[int], runs: int, tmp: Path) -> list
 # -- 5. where the time goes --------------------------------------------------------------
 
 PHASES = r"""
-import json, sys, time
+import gc, json, sys, time
+gc.disable()  # as the console script does for a one-issue build
 from pathlib import Path
 marks = [("start", time.perf_counter())]
 def lap(name): marks.append((name, time.perf_counter()))
-import typer, briefing_pdf.cli; lap("import typer + CLI")
+import briefing_pdf.cli; lap("import the CLI (no typer on the build path)")
 from briefing_pdf import pipeline; lap("import pipeline (pydantic, PyYAML, markdown-it)")
 from briefing_pdf.load import load_issue
 from briefing_pdf.brand import brand_for, make_theme
@@ -273,9 +272,9 @@ loaded = load_issue(path); lap("load + validate YAML")
 theme = make_theme(loaded.model, brand_for(loaded, None)); lap("brand + font checks (fontTools cmaps)")
 check_issue_text(loaded.model, loaded.source, theme.fonts); lap("text and glyph checks")
 from briefing_pdf import render; lap("import ReportLab + layout modules")
-theme.fonts.register_all(); lap("register TTFs with ReportLab")
+theme.fonts.register_all(); lap("register fonts (faces load on first use, in layout)")
 from briefing_pdf.hyphenate import get_hyphenator
-get_hyphenator(loaded.model.language).positions("Zusammenarbeitsvereinbarung"); lap("hyphenation dictionary (pyphen)")
+get_hyphenator(loaded.model.language).positions("Zusammenarbeitsvereinbarung"); lap("hyphenation patterns (the issue's language)")
 rendered = render.render(loaded.model, theme); lap("layout + write (all passes)")
 pipeline.write_atomic(Path(sys.argv[2]), rendered.pdf); lap("write the file")
 print(json.dumps([(n, t - marks[i][1]) for i, (n, t) in enumerate(marks[1:])]))

@@ -290,24 +290,59 @@ def have_typst() -> bool:
 
 # -- timing ----------------------------------------------------------------------------------
 
-def _timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MiB, from ``os.wait4``) of one process."""
-    import os
+#: Runs a command as its grandchild and reports its wall time and peak RSS. Linux keeps a
+#: process's peak RSS across fork and exec, so a command started straight from this (large)
+#: benchmark process would report at least the benchmark's own size; the small launcher
+#: forks it afresh. Its start-up is outside the timed span.
+_LAUNCHER = """
+import os, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(cmd[0], cmd)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+with open(report, "w") as f:
+    f.write(f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
 
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode("utf-8", "replace")
-    proc.stderr.close()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+
+def measure(cmd: list[str], **popen) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS in MiB, exit code, stderr) of one run of ``cmd``."""
+    import os
+    import tempfile
+
+    fd, report = tempfile.mkstemp(prefix="bench-run-")
+    os.close(fd)
+    try:
+        proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, report, *cmd], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, **popen)
+        wall, rss, code = Path(report).read_text().split()
+    finally:
+        Path(report).unlink(missing_ok=True)
+    return float(wall), int(rss) / 1024, int(code), proc.stderr.decode("utf-8", "replace")
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MiB) of one process; a failure ends the benchmark."""
+    wall, rss, code, err = measure(cmd)
+    if code != 0:
         raise SystemExit(f"bench: {' '.join(cmd[:4])} … failed: {err[-800:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, rss
 
 
 def _wall(cmd: list[str]) -> float:
-    return _timed(cmd)[0]
+    """Wall time of one process started directly (no launcher: batches time many processes)."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd[:4])} … failed: {proc.stderr.decode('utf-8', 'replace')[-800:]}")
+    return wall
 
 
 def _many(cmds: list[list[str]], jobs: int) -> float:
