@@ -29,6 +29,7 @@ from .document import Node, build_document
 from .flowables import PageRegistry, draw_runs, runs_width
 from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
+from .pdfwrite import prepare as prepare_save
 from .standards import DEFAULT_STANDARD, STANDARDS
 from .tagging import ARTIFACT_FOOTER, CALLBACK, Tagger, add_pdfa, artifact, marked
 from .text import font_runs
@@ -383,6 +384,7 @@ def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, 
                 self.tagger.finish(self)
             if standard != "none":
                 add_pdfa(self, lang, epoch, standard)
+            prepare_save(self)
             super().save()
             if self.tagger is not None:
                 self.tagger.release()

@@ -1,0 +1,94 @@
+"""The save path of briefing_pdf.pdfwrite writes exactly ReportLab's bytes.
+
+Each test builds the same issue with the adapter and without it (then
+``Canvas.save`` does all the work itself, ReportLab's own way) and compares
+the files byte for byte. A ReportLab upgrade that changes what it writes
+makes these fail instead of letting our output drift from it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "de-2026-11-lieferketten.yaml"
+ASIA = ROOT / "tests" / "data" / "stress" / "en-stress-asia.yaml"
+
+
+def _render(source: Path, standard: str) -> bytes:
+    from briefing_pdf.pipeline import check
+    from briefing_pdf.render import render
+
+    checked = check(source)
+    return render(checked.issue.model, checked.theme, standard=standard).pdf
+
+
+def _reportlab_only(monkeypatch, source: Path, standard: str) -> bytes:
+    """The PDF as Canvas.save writes it without our adapter."""
+    import briefing_pdf.render as render_module
+
+    with monkeypatch.context() as m:
+        m.setattr(render_module, "prepare_save", lambda canvas: None)
+        return _render(source, standard)
+
+
+@pytest.fixture
+def fresh_writer():
+    """A font writer with empty memos, for this test only."""
+    from briefing_pdf.pdfwrite import font_writer
+
+    font_writer.cache_clear()
+    yield font_writer()
+    font_writer.cache_clear()
+
+
+@pytest.mark.parametrize("standard", ["ua-1+a-2a", "a-2b", "none"])
+def test_same_bytes_as_reportlab(monkeypatch, fresh_writer, standard):
+    plain = _reportlab_only(monkeypatch, SAMPLE, standard)
+    first = _render(SAMPLE, standard)   # memos empty: every subset made and compressed
+    second = _render(SAMPLE, standard)  # memos full: every subset and stream remembered
+    assert first == plain
+    assert second == plain
+
+
+def test_same_bytes_with_fallback_fonts(monkeypatch, fresh_writer):
+    """CJK and other fallback faces: larger subsets, several per face."""
+    plain = _reportlab_only(monkeypatch, ASIA, "ua-1+a-2a")
+    assert _render(ASIA, "ua-1+a-2a") == plain
+    assert _render(ASIA, "ua-1+a-2a") == plain
+
+
+def test_repeated_subsets_are_not_made_again(monkeypatch, fresh_writer):
+    """The second build of the same text makes no subset and compresses no font stream."""
+    from reportlab.pdfbase import pdfdoc, ttfonts
+
+    made, compressed = [], []
+    make, encode = ttfonts.TTFontFile.makeSubset, pdfdoc.PDFStreamFilterZCompress.encode
+    monkeypatch.setattr(ttfonts.TTFontFile, "makeSubset",
+                        lambda self, subset: made.append(len(subset)) or make(self, subset))
+    monkeypatch.setattr(pdfdoc.PDFStreamFilterZCompress, "encode",
+                        lambda self, text: compressed.append(len(text)) or encode(self, text))
+    _render(SAMPLE, "ua-1+a-2a")
+    fonts_made, streams_first = len(made), len(compressed)
+    assert fonts_made >= 4  # (body, heading and fallback faces)
+    made.clear(), compressed.clear()
+    _render(SAMPLE, "ua-1+a-2a")
+    assert made == []
+    # Only the page and form streams are compressed again (two streams per font are not).
+    assert len(compressed) == streams_first - 2 * fonts_made
+
+
+def test_memo_flate_is_zlib():
+    from briefing_pdf.pdfwrite import MemoFlate
+
+    flate = MemoFlate(size=2)
+    data = [bytes(range(256)) * n for n in (1, 2, 3)]
+    for d in data + data[::-1]:
+        assert flate.encode(d) == zlib.compress(d)
+        assert flate.decode(flate.encode(d)) == d
+    assert len(flate.memo) == 2  # bounded
+    assert flate.encode("text ä") == zlib.compress("text ä".encode("utf8"))  # as ReportLab: str as UTF-8
+    assert flate.pdfname == "FlateDecode"
