@@ -18,6 +18,13 @@ what ``PDFDocument.GetPDFData`` does first (each delayed font's
   deterministic for equal input and level, so a hit is the byte string a
   fresh compression would give.
 
+Then :func:`preformat` hands the plain dictionaries and arrays among the
+document's objects (link annotations, font descriptors, the fonts'
+``/Widths``) to :class:`FastFormat`, which writes ReportLab's formatting of
+those classes with the per-value work (numbers, names, string escapes) done
+once per process instead of once per value; anything it does not know goes
+to ``pdfdoc.format`` as before.
+
 Nothing else changes: the objects, their names and their order are
 ReportLab's own, so the file is byte for byte what ``Canvas.save`` writes
 without this module (tests/test_pdfwrite.py builds both ways and compares;
@@ -32,6 +39,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterator
 from weakref import WeakKeyDictionary
+
+from reportlab.pdfbase.pdfdoc import PDFObject
 
 #: Character lists remembered per face; a build uses one or two per face.
 SUBSETS_PER_FACE = 8
@@ -144,4 +153,155 @@ def prepare(canvas) -> None:
     """
     if canvas._code:
         canvas.showPage()
-    font_writer().realise(canvas._doc)
+    doc = canvas._doc
+    font_writer().realise(doc)
+    preformat(doc, fast_format())
+
+
+@lru_cache(maxsize=1)
+def fast_format() -> "FastFormat":
+    """The process's formatter (its memos of names, numbers and strings serve every build)."""
+    return FastFormat()
+
+
+def preformat(doc, fast: "FastFormat") -> None:
+    """Let :class:`FastFormat` write the plain dictionaries and arrays among the document's
+    objects (link annotations, font descriptors, the structure root …) and the fonts'
+    ``/Widths``. Called when nothing but formatting is left to do."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFTrueTypeFont
+
+    objects = doc.idToObject
+    for name, obj in list(objects.items()):
+        cls = obj.__class__
+        if cls is PDFDictionary or cls is PDFArray:
+            objects[name] = Preformatted(obj, fast)
+        elif cls is PDFTrueTypeFont and getattr(obj, "Widths", None).__class__ is PDFArray:
+            obj.Widths = Preformatted(obj.Widths, fast)
+
+
+# --------------------------------------------------------------------------- formatting
+
+class FastFormat:
+    """ReportLab's formatting of plain PDF values, with the per-value work done once.
+
+    ReportLab formats every value through ``pdfdoc.format``: each number goes
+    through ``fp_str`` and a Python codec, each name through ``PDFName`` and
+    the codec, each string through a per-character escape loop. A build's
+    link annotations, font widths and descriptors are ~4000 such values.
+    This writes the same bytes for the exact classes it knows —
+    ``PDFDictionary``, ``PDFArray``, ``PDFString`` (unencrypted, automatic
+    encoding), ``PDFObjectReference``, names and other ``str``, ``int``,
+    ``float``, ``bytes`` — and hands everything else (subclasses included)
+    to ``pdfdoc.format``. Names, numbers and strings are remembered.
+    """
+
+    def __init__(self) -> None:
+        from reportlab import rl_config
+        from reportlab.pdfbase import pdfdoc
+
+        self.pdfdoc, self.rl_config = pdfdoc, rl_config
+        self.text: dict[str, bytes] = {}     # str value -> its bytes (names mostly)
+        self.names: dict[str, bytes] = {}    # dictionary key -> b"/Key "
+        self.numbers: dict = {}              # int/float -> bytes (keyed by type too)
+        # escapePDF on bytes, at C speed: each byte to its escape (Latin-1 code point = byte)
+        table = {c: "\\%03o" % c for c in range(256) if c < 32 or c >= 127}
+        table.update({ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)"})
+        self.escapes = str.maketrans(table)
+
+    def value(self, v, document) -> bytes:
+        """``pdfdoc.format(v, document)`` for a value inside a dictionary or an array."""
+        pdfdoc = self.pdfdoc
+        cls = v.__class__
+        if cls is str:
+            out = self.text.get(v)
+            if out is None:
+                out = self.text[v] = pdfdoc.pdfdocEnc(v)
+            return out
+        if cls is int or cls is float:
+            key = (cls, v)
+            out = self.numbers.get(key)
+            if out is None:
+                if len(self.numbers) > 100000:
+                    self.numbers.clear()
+                out = self.numbers[key] = pdfdoc.pdfdocEnc(pdfdoc.fp_str(v))
+            return out
+        if cls is pdfdoc.PDFObjectReference:
+            return ("%s %s R" % document.idToObjectNumberAndVersion[v.name]).encode("ascii")
+        if cls is pdfdoc.PDFArray:
+            return self.array(v, document)
+        if cls is pdfdoc.PDFDictionary:
+            return self.dictionary(v, document)
+        if cls is pdfdoc.PDFString:
+            out = self.string(v, document)
+            if out is not None:
+                return out
+        elif cls is bytes:
+            return v
+        return pdfdoc.format(v, document)
+
+    def dictionary(self, d, document) -> bytes:
+        """``PDFDictionary.format``: keys sorted (unless ordered), six entries to a line."""
+        items = d.dict
+        keys = list(items.keys())
+        if not isinstance(items, OrderedDict):
+            keys.sort()
+        names, value = self.names, self.value
+        parts = []
+        for k in keys:
+            name = names.get(k)
+            if name is None:
+                name = names[k] = self.pdfdoc.format(self.pdfdoc.PDFName(k), document) + b" "
+            parts.append(name + value(items[k], document))
+        if (d.multiline and self.rl_config.pdfMultiLine) or d.multiline == "forced":
+            body = b"\n ".join(parts)
+        else:
+            for i in reversed(range(6, len(parts), 6)):
+                parts.insert(i, b"\n ")
+            body = b" ".join(parts)
+        return b"<<\n" + body + b"\n>>"
+
+    def array(self, a, document) -> bytes:
+        """``PDFArray.format``: ten elements to a line."""
+        value = self.value
+        parts = [value(e, document) for e in a.sequence]
+        if (a.multiline and self.rl_config.pdfMultiLine) or a.multiline == "forced":
+            body = b"\n ".join(parts)
+        else:
+            for i in reversed(range(10, len(parts), 10)):
+                parts.insert(i, b"\n ")
+            body = b" ".join(parts)
+        return b"[ " + body + b" ]"
+
+    def string(self, s, document) -> bytes | None:
+        """``PDFString.format`` for text in the usual case (else None: ReportLab's own)."""
+        pdfdoc = self.pdfdoc
+        text = s.s
+        if (text.__class__ is not str or getattr(s, "enc", "auto") != "auto" or getattr(s, "escape", 1) != 1
+                or not isinstance(document.encrypt, pdfdoc.NoEncryption)):
+            return None
+        try:
+            raw = text.encode("pdfdoc")
+        except UnicodeEncodeError:
+            raw = b"\xfe\xff" + text.encode("utf_16_be")
+        # escapePDF's output is printable ASCII, which the PDFDocEncoding codec keeps as is.
+        return ("(" + raw.decode("latin-1").translate(self.escapes) + ")").encode("ascii")
+
+
+class Preformatted(PDFObject):
+    """Stands in for a document object: writes it through :class:`FastFormat`.
+
+    Placed into ``doc.idToObject`` under the object's name once nothing but
+    formatting is left to do, so references (which go by name) find it.
+    """
+
+    def __init__(self, obj, fast: FastFormat) -> None:
+        self.obj, self.fast = obj, fast
+        comment = getattr(obj, "__Comment__", None)
+        if comment is not None:  # (ReportLab writes it only with comments on, not invariant)
+            self.__Comment__ = comment
+
+    def format(self, document) -> bytes:
+        obj = self.obj
+        if obj.__class__ is self.fast.pdfdoc.PDFDictionary:
+            return self.fast.dictionary(obj, document)
+        return self.fast.array(obj, document)

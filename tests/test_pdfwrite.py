@@ -92,3 +92,58 @@ def test_memo_flate_is_zlib():
     assert len(flate.memo) == 2  # bounded
     assert flate.encode("text ä") == zlib.compress("text ä".encode("utf8"))  # as ReportLab: str as UTF-8
     assert flate.pdfname == "FlateDecode"
+
+
+def _values():
+    """Plain PDF values of every kind FastFormat writes itself, and some it hands on."""
+    from collections import OrderedDict
+
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFArrayCompact, PDFDictionary, PDFName, PDFString
+
+    strings = ["TOP THEMA", "Zurück (Teil 2) \\ Ende", "王文涛 sagt", "tab\there", "", "€ – „Zitat“", "\x7f\x00"]
+    numbers = [0, 1, -3, 1e-9, 0.5, -0.25, 51.02362, 785.1969000001, 123456789, 2.0, 1 / 3]
+    names = [PDFName("Link"), PDFName("Name with space"), PDFName("A#(b)")]
+    ordered = PDFDictionary()
+    ordered.dict = OrderedDict([("Z", 1), ("A", 2)])
+    forced = PDFArray(list(range(12)))
+    forced.multiline = "forced"
+    values = [PDFString(s) for s in strings] + numbers + names + [
+        True, None, b"[ 1 2 ]", ordered, forced, PDFArrayCompact([1, 2, 3]),
+        PDFString("raw", escape=0), PDFString(b"bytes"),
+        PDFArray(numbers * 3),
+        PDFDictionary({"K%d" % i: i for i in range(14)}),
+    ]
+    values.append(PDFDictionary({"A": PDFDictionary({"S": PDFName("URI"), "URI": PDFString("https://x.org/?a=(1)")}),
+                                 "Rect": PDFArray([126.0749, 206.2969, 290.0794, 217.6969]),
+                                 "Border": PDFArray([0, 0, 0]), "List": PDFArray(values[:]),
+                                 "Contents": PDFString(strings[1]), "F": 4}))
+    return values
+
+
+def test_fast_format_writes_what_reportlab_writes():
+    from reportlab.pdfbase import pdfdoc
+
+    from briefing_pdf.pdfwrite import FastFormat
+
+    doc = pdfdoc.PDFDocument(invariant=1)
+    fast = FastFormat()
+    for v in _values():
+        expected = pdfdoc.format(v, doc)
+        assert fast.value(v, doc) == expected, v
+        assert fast.value(v, doc) == expected, v  # (again, from the memos)
+
+
+def test_preformatted_objects_keep_their_references():
+    from reportlab.pdfbase import pdfdoc
+
+    from briefing_pdf.pdfwrite import FastFormat, Preformatted
+
+    doc = pdfdoc.PDFDocument(invariant=1)
+    page = doc.Reference(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Page")}), "P1")
+    annot = pdfdoc.PDFDictionary({"Dest": pdfdoc.PDFArray([page, pdfdoc.PDFName("XYZ"), 0, 1.5, 0]),
+                                  "P": page})
+    doc.Reference(annot, "A1")
+    expected = pdfdoc.format(annot, doc, toplevel=1)
+    wrapped = Preformatted(annot, FastFormat())
+    assert pdfdoc.format(wrapped, doc, toplevel=1) == expected
+    assert b"/P %d 0 R" % doc.idToObjectNumberAndVersion["P1"][0] in expected
