@@ -166,14 +166,17 @@ def fast_format() -> "FastFormat":
 
 def preformat(doc, fast: "FastFormat") -> None:
     """Let :class:`FastFormat` write the plain dictionaries and arrays among the document's
-    objects (link annotations, font descriptors, the structure root …) and the fonts'
+    objects (link annotations, font descriptors, the structure root …), the dictionaries
+    of annotations formatted the base class's way (internal links) and the fonts'
     ``/Widths``. Called when nothing but formatting is left to do."""
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFTrueTypeFont
+    from reportlab.pdfbase.pdfdoc import Annotation, PDFArray, PDFDictionary, PDFTrueTypeFont
 
     objects = doc.idToObject
     for name, obj in list(objects.items()):
         cls = obj.__class__
         if cls is PDFDictionary or cls is PDFArray:
+            objects[name] = Preformatted(obj, fast)
+        elif isinstance(obj, Annotation) and cls.format is Annotation.format:  # (LinkAnnotation)
             objects[name] = Preformatted(obj, fast)
         elif cls is PDFTrueTypeFont and getattr(obj, "Widths", None).__class__ is PDFArray:
             obj.Widths = Preformatted(obj.Widths, fast)
@@ -291,7 +294,8 @@ class Preformatted(PDFObject):
     """Stands in for a document object: writes it through :class:`FastFormat`.
 
     Placed into ``doc.idToObject`` under the object's name once nothing but
-    formatting is left to do, so references (which go by name) find it.
+    formatting is left to do, so references (which go by name) find it. An
+    annotation is written as ``Annotation.format`` writes it: its ``Dict()``.
     """
 
     def __init__(self, obj, fast: FastFormat) -> None:
@@ -301,7 +305,10 @@ class Preformatted(PDFObject):
             self.__Comment__ = comment
 
     def format(self, document) -> bytes:
-        obj = self.obj
-        if obj.__class__ is self.fast.pdfdoc.PDFDictionary:
-            return self.fast.dictionary(obj, document)
-        return self.fast.array(obj, document)
+        obj, fast = self.obj, self.fast
+        cls = obj.__class__
+        if cls is fast.pdfdoc.PDFDictionary:
+            return fast.dictionary(obj, document)
+        if cls is fast.pdfdoc.PDFArray:
+            return fast.array(obj, document)
+        return fast.dictionary(obj.Dict(), document)  # an annotation: what Annotation.format formats

@@ -147,3 +147,21 @@ def test_preformatted_objects_keep_their_references():
     wrapped = Preformatted(annot, FastFormat())
     assert pdfdoc.format(wrapped, doc, toplevel=1) == expected
     assert b"/P %d 0 R" % doc.idToObjectNumberAndVersion["P1"][0] in expected
+
+
+def test_preformatted_link_annotation():
+    """An internal link (LinkAnnotation) is written as Annotation.format writes its Dict()."""
+    from reportlab.pdfbase import pdfdoc
+
+    from briefing_pdf.pdfwrite import FastFormat, Preformatted
+
+    doc = pdfdoc.PDFDocument(invariant=1)
+    page = doc.Reference(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Page")}), "P1")
+    dest = pdfdoc.PDFArray([page, pdfdoc.PDFName("XYZ"), 51.02362, 785.1969, 0])
+    link = pdfdoc.LinkAnnotation([51.02362, 618.0378, 544.252, 629.0378], "Zurück (S. 2)", dest,
+                                 Border="[ 0 0 0 ]", F=4, StructParent=6)
+    link.permitted = tuple(link.permitted) + ("StructParent",)  # (as the tagger does)
+    doc.Reference(link, "Annot.1")
+    expected = pdfdoc.format(link, doc, toplevel=1)
+    assert pdfdoc.format(Preformatted(link, FastFormat()), doc, toplevel=1) == expected
+    assert b"/Contents (Zur\\374ck \\(S. 2\\))" in expected
