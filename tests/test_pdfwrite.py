@@ -165,3 +165,24 @@ def test_preformatted_link_annotation():
     expected = pdfdoc.format(link, doc, toplevel=1)
     assert pdfdoc.format(Preformatted(link, FastFormat()), doc, toplevel=1) == expected
     assert b"/Contents (Zur\\374ck \\(S. 2\\))" in expected
+
+
+def test_srgb_profile_from_the_disk_cache(monkeypatch, tmp_path):
+    """The output intent's profile is read back from the cache; a damaged entry is rebuilt."""
+    from briefing_pdf.tagging import _make_srgb_profile, srgb_profile
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    monkeypatch.delenv("BRIEFING_PDF_NO_CACHE", raising=False)
+    fresh = _make_srgb_profile()
+    assert fresh[36:40] == b"acsp" and fresh[24:36] == bytes(12)
+    srgb_profile.cache_clear()
+    try:
+        assert srgb_profile() == fresh
+        (entry,) = [p for p in tmp_path.iterdir() if p.name.startswith("srgb-")]
+        assert entry.read_bytes() == fresh
+        entry.write_bytes(fresh[:100])  # damaged: rebuilt and stored again
+        srgb_profile.cache_clear()
+        assert srgb_profile() == fresh
+        assert entry.read_bytes() == fresh
+    finally:
+        srgb_profile.cache_clear()
