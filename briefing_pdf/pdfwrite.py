@@ -218,6 +218,8 @@ class FastFormat:
         if cls is str:
             out = self.text.get(v)
             if out is None:
+                if len(self.text) > 100000:
+                    self.text.clear()
                 out = self.text[v] = pdfdoc.pdfdocEnc(v)
             return out
         if cls is int or cls is float:
