@@ -324,7 +324,10 @@ class Hyphenator:
         if self.exception(core) is not None:
             return "exception"
         alphabet = self.alphabet
-        if any(c.isalpha() and c.lower() not in alphabet for c in core):
+        # (A word whose lower-case letters are all the language's needs no
+        # look at each character: lower() maps characters one by one.)
+        if not alphabet.issuperset(core.lower()) and \
+                any(c.isalpha() and c.lower() not in alphabet for c in core):
             return "name"
         if self.lang == "en_US" and core[0].isupper() and not sentence_start:
             return "name"

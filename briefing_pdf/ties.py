@@ -54,36 +54,46 @@ _TITLES = {
 
 
 @lru_cache(maxsize=None)
-def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
-    """One regex per rule; in each match, the first space is a space to tie.
+def _patterns(lang: str) -> tuple[tuple[str, object, bool], ...]:
+    """``(rule, gate, needs a digit)``: one regex per rule (its source: it is
+    compiled when a text first passes its gate); in each match, the first
+    space is a space to tie.
 
     A rule may consume the words before its space (Python's look-behind must
     have a fixed width). The rules run separately, so one rule's match never
     hides another's ("1. März": no initial, but a date).
+
+    The gate says cheaply whether the rule can match a text at all: the rule
+    without its leading look-behind (a positive one becomes text to match), or
+    the plain text its matches always hold. A regex that begins with a
+    look-behind is tried at every position of a text; a gate begins with a
+    character class or plain text, which the regex engine skips through
+    fast, and most texts fail every gate, so most rules never run. The third
+    element says whether the rule needs a digit (its gate is not tried on a
+    text without one).
     """
     months = _MONTHS.get(lang, _MONTHS["en"])
     all_months = f"{_MONTHS['de']}|{_MONTHS['en']}"
     titles = _TITLES.get(lang, _TITLES["en"])
     end = r"(?!\w)"
+    units = rf"(?:{_UNITS}){end}(?!\.\w)"
     rules = [
-        rf"(?<=\d) (?=(?:{_UNITS}){end}(?!\.\w))",          # 50 %, 15 MW, 12,4 Mrd.
-        rf"(?<![\w$])(?:{_CURRENCY}) (?=[−+-]?\d)",           # € 12, US$ 4.7
-        r"(?<=\d) (?=\d{3}(?!\d))",                         # 120 000
-        rf"(?<=\d\.) (?=(?:{months}){end})",                  # 30. November (de)
-        rf"(?<=\d) (?=(?:{all_months}){end})",                 # 30 Nov
-        rf"(?<!\w)(?:{all_months}) (?=\d{{1,4}}{end})",        # November 30, Nov 2026
-        rf"(?<![\d.,])\d{{1,2}}, (?=\d{{4}}{end})",            # (May 3,) 2026
-        rf"(?<![\w.])(?:{titles}) (?=\S)",                    # Dr. Keller, Nr. 12
-        r"(?<![\w.])(?P<initial>\w)\. (?=(?P<name>\w))",      # J. R. Ewing
-        r"(?<=§) (?=\d)",                                     # § 12, §§ 3
+        (rf"(?<=\d) (?={units})", rf"\d {units}"),                                  # 50 %, 15 MW, 12,4 Mrd.
+        (rf"(?<![\w$])(?:{_CURRENCY}) (?=[−+-]?\d)", rf"(?:{_CURRENCY}) [−+-]?\d"),  # € 12, US$ 4.7
+        (r"(?<=\d) (?=\d{3}(?!\d))", r"\d \d{3}(?!\d)"),                            # 120 000
+        (rf"(?<=\d\.) (?=(?:{months}){end})", rf"\d\. (?:{months}){end}"),           # 30. November (de)
+        (rf"(?<=\d) (?=(?:{all_months}){end})", rf"\d (?:{all_months}){end}"),         # 30 Nov
+        (rf"(?<!\w)(?:{all_months}) (?=\d{{1,4}}{end})", rf"(?:{all_months}) \d"),     # November 30, Nov 2026
+        (rf"(?<![\d.,])\d{{1,2}}, (?=\d{{4}}{end})", r"\d, \d{4}"),                   # (May 3,) 2026
+        (rf"(?<![\w.])(?:{titles}) (?=\S)", rf"(?:{titles}) \S"),                      # Dr. Keller, Nr. 12
+        (r"(?<![\w.])(?P<initial>\w)\. (?=(?P<name>\w))", r"\. "),                      # J. R. Ewing
+        (r"(?<=§) (?=\d)", "§ "),                                                     # § 12, §§ 3
     ]
-    return tuple(re.compile(rule) for rule in rules)
+    return tuple((rule, re.compile(gate).search, "\\d" in gate) for rule, gate in rules)
 
 
 _DIGIT = re.compile(r"\d")
-#: What each rule of :func:`_patterns` needs in the text: 0 a digit, 1 a full stop, 2 "§",
-#: 3 nothing (English titles go without a full stop: "Mr Lee").
-_NEEDS = (0, 0, 0, 0, 0, 0, 0, 3, 1, 2)
+_compiled = lru_cache(maxsize=None)(re.compile)
 
 
 def tie_positions(text: str, lang: str | None) -> list[int]:
@@ -91,12 +101,12 @@ def tie_positions(text: str, lang: str | None) -> list[int]:
     if " " not in text:
         return []
     positions = set()
-    # Each rule needs a digit, a full stop or "§" next to its space: most
-    # sentences can skip most rules without running them.
-    wanted = (_DIGIT.search(text) is not None, "." in text, "§" in text, True)
-    for pattern, needs in zip(_patterns(lang or "en"), _NEEDS):
-        if not wanted[needs]:
+    # Most sentences skip most rules after a cheap test (the rule's gate).
+    digit = _DIGIT.search(text) is not None
+    for rule, gate, needs_digit in _patterns(lang or "en"):
+        if (needs_digit and not digit) or gate(text) is None:
             continue
+        pattern = _compiled(rule)
         for m in pattern.finditer(text):
             if "initial" in pattern.groupindex and not (m.group("initial").isupper()
                                                         and m.group("name").isupper()):

@@ -246,6 +246,19 @@ def test_word_classes(de, en):
     assert en.word_class("hyphenation") == "word"
 
 
+def test_foreign_letters_are_found_character_by_character(de, en):
+    """A word is foreign when one of its letters, lower-cased on its own, is not
+    the language's; the whole-word shortcut must agree, also for letters whose
+    lower case is special (İ, Kelvin sign, final sigma, ligatures)."""
+    special = "İıſKÅẞﬁǅǈΣςσΩ\u0307"
+    letters = [chr(c) for c in range(0x20, 0x250)] + list(special)
+    for h in (de, en):
+        for ch in letters:
+            for word in (f"Ha{ch}us", f"{ch}x"):
+                foreign = any(c.isalpha() and c.lower() not in h.alphabet for c in word)
+                assert (h.word_class(word, sentence_start=True) == "name") == foreign, (word, h.lang)
+
+
 def test_house_exceptions_override_every_rule():
     h = get_hyphenator("en", ("Deep-Seek", "OpenAI", "Zusammen-arbeit"))
     assert h.hyphenate("DeepSeek") == "Deep-Seek"          # CamelCase otherwise stays whole

@@ -140,6 +140,10 @@ def test_undrawable_characters_are_reported_in_every_string(fontset):
     assert text_problems("Straße", False, fontset) == []
     # a link in a paragraph is still checked when the field has other paragraphs
     assert text_problems(f"x\n\nsee [x](ftp://e.org) {pua}", True, fontset)[0].startswith("link target")
+    # line breaks and tabs are whitespace, not characters to draw; what is undrawable is still found
+    assert text_problems("Straße\n\n\tEλλάδα\r\n", False, fontset) == []
+    late = text_problems(f"Straße\nzweite Zeile\n\nStraße {pua2}", False, fontset)
+    assert len(late) == 1 and "U+E001" in late[0]
 
 
 def test_markup_is_not_checked_in_plain_fields():
