@@ -55,6 +55,7 @@ CLI = [PY, "-m", "briefing_pdf.cli"]
 TARGETS = {"oneshot": 0.25, "inprocess": 0.100, "throughput": 40.0, "flat": 0.20, "rss": 120.0, "tagging": 0.10}
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "bench"))  # versus.py, its sibling
 
 
 def samples() -> list[Path]:
@@ -70,7 +71,6 @@ def med(values) -> float:
 
 def run_child(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MiB, exit code) of one child process (see ``versus.measure``)."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import versus
 
     wall, rss, code, _ = versus.measure(args, cwd=cwd, env=_env())
@@ -433,7 +433,6 @@ def write_tagging(block: str) -> None:
 
 def bench_versus(issue: Path, quick: bool, tmp: Path) -> dict:
     """Issue 11's side-by-side figures against Typst (see bench/versus.py)."""
-    sys.path.insert(0, str(ROOT / "bench"))
     import versus
 
     variants, docs = versus.prepare(issue, 24, tmp / "versus")
