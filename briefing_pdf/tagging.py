@@ -55,7 +55,6 @@ ARTIFACT_FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 _PLAIN = re.compile(r"[ -'*-\[\]-~]*")  # printable ASCII without ( ) \\
 #: Characters PDFDocEncoding shares with Latin-1 (ISO 32000-1 Annex D), besides ASCII.
 _DOC_LATIN = re.compile(r"[ -~\u00a1-\u00ac\u00ae-\u00ff]*")
-_ESCAPE = str.maketrans({"(": "\\(", ")": "\\)", "\\": "\\\\"})
 
 
 def _pdf_text(value: str) -> str:
@@ -64,19 +63,21 @@ def _pdf_text(value: str) -> str:
     if _PLAIN.fullmatch(value):
         return f"({value})"
     if _DOC_LATIN.fullmatch(value):  # (the caller encodes the object as Latin-1)
-        return "(" + value.translate(_ESCAPE) + ")"
+        # (three replaces: str.translate with a mapping is several times slower)
+        return "(" + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
 class Element:
     """A structure element being collected: its node, parent and kids in drawing order."""
 
-    __slots__ = ("node", "type", "parent", "kids", "name", "actual")
+    __slots__ = ("node", "type", "parent", "kids", "name", "ref", "actual")
 
     def __init__(self, node: Node | None, type_: str, parent: "Element | None") -> None:
         self.node, self.type, self.parent = node, type_, parent
         self.kids: list = []  # Element | ("mcid", page, n) | ("objr", page, annot name)
-        self.name = ""
+        self.name = ""  # its object's name in the document, and
+        self.ref = ""   # the reference to it ("12 0 R"), both given at finish
         self.actual: list[str] | None = None
 
 
@@ -86,10 +87,13 @@ class Tagger:
     def __init__(self, document: Node) -> None:
         self.document = document
         self.parents: dict[int, Node] = {}
-        for node in document.walk():
-            for kid in node.kids:
-                if isinstance(kid, Node):
-                    self.parents[id(kid)] = node
+        parents, stack = self.parents, [document]
+        while stack:  # Node.walk's order, in a loop (its nested generators cost twice as much)
+            node = stack.pop()
+            below = [kid for kid in node.kids if isinstance(kid, Node)]
+            for kid in below:
+                parents[id(kid)] = node
+            stack += reversed(below)
         self.root = Element(document, "Document", None)
         self.elements: dict[int, Element] = {id(document): self.root}
         self.page_mcids: dict[int, list[Element]] = {}   # page -> the element of each MCID
@@ -98,6 +102,9 @@ class Tagger:
         self.pending: dict[int, Element] = {}
         self.links_drawn: list[Element] = []
         self.open_node: Node | None = None
+        self.order: list[Element] = []  # every element in reading order, from finish
+        self.written: list["_Element"] = []  # the objects of the elements, and
+        self.parent_tree: "_ParentTree | None" = None  # of the ParentTree, in the document
 
     # -- elements ------------------------------------------------------------------------
 
@@ -235,11 +242,10 @@ class Tagger:
     def finish(self, canvas: "Canvas") -> None:
         """Write the structure tree into the document (called from ``Canvas.save``)."""
         doc = canvas._doc
+        num = doc.idToObjectNumberAndVersion
         pages = doc.Pages.pages
-        page_ref = {i + 1: doc.Reference(p) for i, p in enumerate(pages)}
-        elements = self._in_order(self.root)
-        for i, el in enumerate(elements):
-            el.name = f"SE{i}"
+        page_refs = {i + 1: "%d %d R" % num[doc.Reference(p).name] for i, p in enumerate(pages)}
+        elements = self.order = self._in_order(self.root)
         for i, p in enumerate(pages):
             _extend_keys(p, "StructParents", "Tabs")
             p.StructParents = i
@@ -252,13 +258,18 @@ class Tagger:
             entries.append((key, el))
             _amend_annotation(doc.idToObject[name], key, _contents(el))
             key += 1
-        page_names = {n: ref.name for n, ref in page_ref.items()}
-        for el in elements:
-            doc.Reference(_Element(el, page_names), el.name)
+        written = self.written
+        for i, el in enumerate(elements):  # (numbered now: each reference is written once)
+            el.name = name = f"SE{i}"
+            obj = _Element(el, page_refs)
+            written.append(obj)
+            doc.Reference(obj, name)
+            el.ref = "%d %d R" % num[name]
+        self.parent_tree = _ParentTree(entries)
         root = PDFDictionary({
             "Type": PDFName("StructTreeRoot"),
             "K": PDFArray([PDFObjectReference(elements[0].name)]),
-            "ParentTree": doc.Reference(_ParentTree(entries)),
+            "ParentTree": doc.Reference(self.parent_tree),
             "ParentTreeNextKey": key,
             "RoleMap": PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()}),
         })
@@ -270,9 +281,14 @@ class Tagger:
         """Drop the element graph once the PDF is written. Elements point at their parents
         and parents at their kids: without this, only the cyclic collector could free them
         (a few thousand objects per build, collected at a cost right after the build)."""
-        for el in self._in_order(self.root):
+        for el in self.order or self._in_order(self.root):
             el.parent = None
             el.kids = []
+        for obj in self.written:  # (the document may live on, as cyclic garbage)
+            obj.el = None
+        if self.parent_tree is not None:
+            self.parent_tree.entries = []
+        self.order, self.written, self.parent_tree = [], [], None
         self.elements.clear()
         self.page_mcids.clear()
         self.pending.clear()
@@ -281,67 +297,76 @@ class Tagger:
     def _in_order(self, root: Element) -> list[Element]:
         """Every element, depth first. (Elements are made only when something is drawn for
         them or below them, so none is empty.)"""
-        out, stack = [], [root]
-        while stack:
-            el = stack.pop()
-            out.append(el)
-            stack.extend(k for k in reversed(el.kids) if isinstance(k, Element))
+        out: list[Element] = []
+        _collect(root, out)
         return out
 
+
+def _collect(el: Element, out: list) -> None:
+    """``el`` and the elements below it into ``out``, depth first. (Recursion: the tree is
+    as deep as the document, a dozen levels; it is the quickest walk here.)"""
+    out.append(el)
+    for kid in el.kids:
+        if kid.__class__ is Element:
+            _collect(kid, out)
 
 
 class _Element(PDFObject):
     """A structure element, written straight from the collected :class:`Element` when the
-    document is formatted (object numbers are known then). A piece of content on the
-    element's own page (``/Pg``) is its bare MCID; one on another page an MCR dictionary.
+    document is formatted. A piece of content on the element's own page (``/Pg``) is its
+    bare MCID; one on another page an MCR dictionary.
 
     The tree has an object per element and an entry per piece of content; ReportLab's
     general dictionary formatting costs several times more than this, and the tagged
-    build may cost at most 10 % more than an untagged one.
+    build may cost at most 10 % more than an untagged one. So the references are texts
+    made once at :meth:`Tagger.finish` (``Element.ref``, the pages'), where ReportLab has
+    numbered the objects already (it numbers an object when it is registered).
     """
 
+    __slots__ = ("el", "pages")
+
     def __init__(self, el: Element, pages: dict[int, str]) -> None:
-        self.el, self.pages = el, pages
+        self.el, self.pages = el, pages  # pages: page number -> reference text
 
     def format(self, document) -> bytes:
         el, pages = self.el, self.pages
-        num = document.idToObjectNumberAndVersion
-        parent = el.parent.name if el.parent is not None else "StructTreeRoot"
+        parent = el.parent
+        out = ["<< /S /", el.type, " /P ",  # (/Type /StructElem is optional)
+               parent.ref if parent is not None else
+               "%d %d R" % document.idToObjectNumberAndVersion["StructTreeRoot"]]
         home = None
         kids = []
         for kid in el.kids:
             if kid.__class__ is Element:
-                kids.append("%d %d R " % num[kid.name])
-            elif kid[0] == "mcid":
-                if home is None:
-                    home = kid[1]
-                kids.append(f"{kid[2]} " if kid[1] == home else
-                            "<< /Type /MCR /Pg %d %d R /MCID %d >> " % (*num[pages[kid[1]]], kid[2]))
+                kids.append(kid.ref)
+                continue
+            kind, page, n = kid
+            if home is None:
+                home = page
+            if kind == "mcid":
+                kids.append(str(n) if page == home else f"<< /Type /MCR /Pg {pages[page]} /MCID {n} >>")
             else:
-                if home is None:
-                    home = kid[1]
-                kids.append("<< /Type /OBJR /Pg %d %d R /Obj %d %d R >> " % (*num[pages[kid[1]]], *num[kid[2]]))
-        out = ["<< /S /%s /P %d %d R" % (el.type, *num[parent])]  # (/Type /StructElem is optional)
+                kids.append("<< /Type /OBJR /Pg %s /Obj %d %d R >>" % (
+                    pages[page], *document.idToObjectNumberAndVersion[n]))
         if home is not None:
-            out.append(" /Pg %d %d R" % num[pages[home]])
-        out += [" /K [", *kids, "]"]
+            out += [" /Pg ", pages[home]]
+        out += [" /K [", " ".join(kids), " ]"] if kids else [" /K []"]
         node = el.node
-        strings = []
         if node is not None:
             if node.lang:
-                strings.append(("Lang", node.lang))
+                out += [" /Lang ", _pdf_text(node.lang)]
             if node.alt:
-                strings.append(("Alt", node.alt))
+                out += [" /Alt ", _pdf_text(node.alt)]
             if node.title and node.type in ("Sect", "Art"):
-                strings.append(("T", node.title))
+                out += [" /T ", _pdf_text(node.title)]
         if el.actual is not None:
             actual = "".join(el.actual)
-            strings.append(("ActualText", actual))
-            lang = None if actual.isascii() else script_lang(actual)
+            text = _pdf_text(actual)
+            out += [" /ActualText ", text]
+            # (a literal holds Latin-1 letters only: no CJK, no language to give)
+            lang = None if text[0] == "(" else script_lang(actual)
             if lang:
-                strings.append(("Lang", lang))
-        for key, value in strings:
-            out.append(f" /{key} {_pdf_text(value)}")
+                out += [" /Lang ", _pdf_text(lang)]
         out.append(" >>")
         return "".join(out).encode("latin-1")
 
@@ -354,13 +379,12 @@ class _ParentTree(PDFObject):
         self.entries = entries
 
     def format(self, document) -> bytes:
-        num = document.idToObjectNumberAndVersion
         out = ["<< /Nums ["]
         for key, value in self.entries:
             if value.__class__ is Element:
-                out.append(" %d %d %d R" % (key, *num[value.name]))
+                out.append(f" {key} {value.ref}")
             else:
-                out.append(" %d [%s]" % (key, " ".join("%d %d R" % num[el.name] for el in value)))
+                out.append(f" {key} [{' '.join([el.ref for el in value])}]")
         out.append(" ] >>")
         return "".join(out).encode("latin-1")
 
