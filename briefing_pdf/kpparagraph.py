@@ -1080,6 +1080,10 @@ class KPParagraph(Paragraph):
             open_links = {}
             for ri, (f, t) in enumerate(runs):
                 if not t:
+                    ops = getattr(f, "pdf_ops", None)
+                    if ops is not None:  # operators written here (tagging marks)
+                        code += ops
+                        continue
                     cb = getattr(f, "cbDefn", None)
                     if cb is not None:
                         if cb.kind == "anchor":
@@ -1087,8 +1091,8 @@ class KPParagraph(Paragraph):
                         else:
                             func = canvas.getNamedCB(cb.name)
                             if func:
-                                canvas._curr_tx_info = dict(tx=tx, cur_x=x, cur_y=y,
-                                                            leading=leading, xs=None)
+                                canvas._curr_tx_info = {"tx": tx, "cur_x": x, "cur_y": y,
+                                                        "leading": leading, "xs": None}
                                 try:
                                     func(canvas, cb.kind, getattr(cb, "label", None))
                                 finally:

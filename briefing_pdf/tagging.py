@@ -45,7 +45,7 @@ from .document import ROLE_MAP, Node, Text, script_lang
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-#: The canvas callback name under which drawPara hands the tagging marks to the tagger.
+#: The canvas callback name of :meth:`Tagger.on_mark` (marks drawn as callback fragments).
 CALLBACK = "briefing-tag"
 
 ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
@@ -128,16 +128,16 @@ class Tagger:
 
     # -- marked content -------------------------------------------------------------------
 
-    def _mcid(self, canvas: "Canvas", el: Element) -> int:
-        page = canvas.getPageNumber()
-        seq = self.page_mcids.setdefault(page, [])
-        seq.append(el)
-        el.kids.append(("mcid", page, len(seq) - 1))
-        return len(seq) - 1
-
     def bdc(self, canvas: "Canvas", el: Element) -> str:
         """The BDC operator that starts a new piece of ``el`` (registers the MCID)."""
-        return f"/{el.type} <</MCID {self._mcid(canvas, el)}>> BDC"
+        page = canvas.getPageNumber()
+        seq = self.page_mcids.get(page)
+        if seq is None:
+            seq = self.page_mcids[page] = []
+        n = len(seq)
+        seq.append(el)
+        el.kids.append(("mcid", page, n))
+        return f"/{el.type} <</MCID {n}>> BDC"
 
     def begin(self, canvas: "Canvas", node: Node) -> None:
         canvas.addLiteral(self.bdc(canvas, self.element(node)))
@@ -145,64 +145,83 @@ class Tagger:
     def end(self, canvas: "Canvas") -> None:
         canvas.addLiteral("EMC")
 
-    # -- inside a paragraph's text object (called by drawPara for the zero-width marks) -----
+    # -- inside a paragraph's text object (the marks of TaggedParagraph) ---------------------
+
+    def mark(self, canvas: "Canvas", kind: str, label) -> list[str] | None:
+        """What one mark inside a paragraph's lines does to the tree, and the operators it
+        writes into the text object where it stands (None: nothing to write). Called in
+        drawing order: TaggedParagraph makes a line's marks as drawPara asks for the line's
+        runs, right before drawing it."""
+        return _MARKS[kind](self, canvas, label)
 
     def on_mark(self, canvas: "Canvas", kind: str, label) -> None:
-        code = canvas._curr_tx_info["tx"]._code
-        if kind == "open":
-            para, node = label
-            span = self.pending.get(id(para))
-            code.append(self.bdc(canvas, span if span is not None else self._opened(node)))
-            self.open_node = None if span is not None else node
-        elif kind == "switch":
-            code += ["EMC", self.bdc(canvas, self._opened(label))]
-            self.open_node = label
-        elif kind == "word":
-            para, owner, text = label
-            span = self.pending[id(para)] = self.word_span(owner)
+        """:meth:`mark` as the canvas callback :data:`CALLBACK` (a mark drawn as a ``cbDefn``
+        fragment): its operators go into the text object being drawn."""
+        ops = self.mark(canvas, kind, label)
+        if ops:
+            canvas._curr_tx_info["tx"]._code.extend(ops)
+
+    def _open(self, canvas, label):
+        para, node = label
+        span = self.pending.get(id(para))
+        self.open_node = None if span is not None else node
+        return [self.bdc(canvas, span if span is not None else self._opened(node))]
+
+    def _switch(self, canvas, node):
+        self.open_node = node
+        return ["EMC", self.bdc(canvas, self._opened(node))]
+
+    def _word(self, canvas, label):
+        para, owner, text = label
+        span = self.pending[id(para)] = self.word_span(owner)
+        span.actual.append(text)
+        self.open_node = None
+        return ["EMC", self.bdc(canvas, span)]
+
+    def _more(self, canvas, label):  # (word_more, lmore: the next piece of a Span's text)
+        span = self.pending.get(id(label[0]))
+        if span is not None:
+            span.actual.append(label[1])
+        return None
+
+    def _word_end(self, canvas, label):
+        para, text, node = label
+        span = self.pending.pop(id(para), None)
+        if span is not None:
             span.actual.append(text)
-            code += ["EMC", self.bdc(canvas, span)]
-            self.open_node = None
-        elif kind == "word_more":
-            span = self.pending.get(id(label[0]))
-            if span is not None:
-                span.actual.append(label[1])
-        elif kind == "word_end":
-            para, text, node = label
-            span = self.pending.pop(id(para), None)
-            if span is not None:
-                span.actual.append(text)
-            if span is not None or node is not self.open_node:
-                code += ["EMC", self.bdc(canvas, self._opened(node))]
-                self.open_node = node
-        elif kind == "close":
-            if label is not None:
-                self.pending.pop(id(label), None)
-            code.append("EMC")
-        elif kind == "lopen":  # first line of a piece whose text is all its block's
-            para, starts, text, lead = label
-            span = self.pending.get(id(para))
-            if span is not None:
-                span.actual.append(text)
-            elif starts:
-                span = self.pending[id(para)] = self.word_span(para)
-                span.actual.append(" " + text if lead else text)
-            code.append(self.bdc(canvas, span if span is not None else self.element(para)))
-            self.open_node = None if span is not None else para
-        elif kind == "lspan":
-            para, text = label
+        if span is not None or node is not self.open_node:
+            self.open_node = node
+            return ["EMC", self.bdc(canvas, self._opened(node))]
+        return None
+
+    def _close(self, canvas, para):
+        if para is not None:
+            self.pending.pop(id(para), None)
+        return ["EMC"]
+
+    def _lopen(self, canvas, label):  # first line of a piece whose text is all its block's
+        para, starts, text, lead = label
+        span = self.pending.get(id(para))
+        if span is not None:
+            span.actual.append(text)
+        elif starts:
             span = self.pending[id(para)] = self.word_span(para)
-            span.actual.append(text)
-            code += ["EMC", self.bdc(canvas, span)]
-            self.open_node = None
-        elif kind == "lmore":
-            span = self.pending.get(id(label[0]))
-            if span is not None:
-                span.actual.append(label[1])
-        elif kind == "lend":  # the chain of broken lines ends with this line
-            if self.pending.pop(id(label), None) is not None:
-                code += ["EMC", self.bdc(canvas, self.element(label))]
-                self.open_node = label
+            span.actual.append(" " + text if lead else text)
+        self.open_node = None if span is not None else para
+        return [self.bdc(canvas, span if span is not None else self.element(para))]
+
+    def _lspan(self, canvas, label):
+        para, text = label
+        span = self.pending[id(para)] = self.word_span(para)
+        span.actual.append(text)
+        self.open_node = None
+        return ["EMC", self.bdc(canvas, span)]
+
+    def _lend(self, canvas, para):  # the chain of broken lines ends with this line
+        if self.pending.pop(id(para), None) is not None:
+            self.open_node = para
+            return ["EMC", self.bdc(canvas, self.element(para))]
+        return None
 
     def _opened(self, node: Node) -> Element:
         """The element of a node whose text starts here; links are noted for their annotations."""
@@ -300,6 +319,12 @@ class Tagger:
         out: list[Element] = []
         _collect(root, out)
         return out
+
+
+#: The marks by kind (see TaggedParagraph).
+_MARKS = {"open": Tagger._open, "switch": Tagger._switch, "word": Tagger._word, "word_more": Tagger._more,
+          "word_end": Tagger._word_end, "close": Tagger._close, "lopen": Tagger._lopen, "lspan": Tagger._lspan,
+          "lmore": Tagger._more, "lend": Tagger._lend}
 
 
 def _collect(el: Element, out: list) -> None:
@@ -626,22 +651,14 @@ from . import linebreak as lb  # noqa: E402
 from .kpparagraph import KPParagraph  # noqa: E402
 
 
-class _Callback:
-    """What ReportLab's paragraph code reads of a callback fragment (``<onDraw>``)."""
+class _Ops:
+    """A zero-width run that writes PDF operators into the text object where it stands
+    (``drawPara`` reads ``pdf_ops``): the operators of a tagging mark."""
 
-    __slots__ = ("kind", "name", "label")
+    __slots__ = ("pdf_ops",)
 
-    def __init__(self, kind: str, label) -> None:
-        self.kind, self.name, self.label = kind, CALLBACK, label
-
-
-class _Mark:
-    """A zero-width run: drawPara hands it to the canvas's named callback :data:`CALLBACK`."""
-
-    __slots__ = ("cbDefn",)
-
-    def __init__(self, kind: str, label) -> None:
-        self.cbDefn = _Callback(kind, label)
+    def __init__(self, ops: list[str]) -> None:
+        self.pdf_ops = ops
 
 
 _SPACES = re.compile(r"\s+")
@@ -733,8 +750,8 @@ class TaggedParagraph(KPParagraph):
       marked-content sequence around its whole text object;
     * otherwise, inside the text object, one sequence per stretch of one
       node. The switches are zero-width runs added to the lines
-      (``_line_runs``), which ``drawPara`` hands to the canvas callback
-      :data:`CALLBACK`;
+      (``_line_runs``) whose operators ``drawPara`` writes where they stand
+      (:class:`_Ops`, made by :meth:`Tagger.mark`);
     * a word broken at a line end: if the lines around it hold only the
       block's own text, the lines joined by broken words form one ``Span``
       (marks at line starts and ends only); else a ``Span`` from the broken
@@ -763,6 +780,15 @@ class TaggedParagraph(KPParagraph):
         items = br.items
         self._tag_broken = broken = [self._broken(items, ln) for ln in br.lines]
         return self._tag_plain and id(self.node) not in tagger.pending and not any(broken)
+
+    def _mark(self, out: list, kind: str, label) -> None:
+        """Make a mark (:meth:`Tagger.mark`) at this point of the line's runs ``out``: its
+        operators become a zero-width run there. Made now, as drawPara asks for the line,
+        rather than handed to a canvas callback when drawn: the same order (nothing else
+        touches the tree in between), without a callback and its plumbing per mark."""
+        ops = self._tagger.mark(self.canv, kind, label)
+        if ops is not None:
+            out.append((_Ops(ops), ""))
 
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = tagger_of(canvas) if self.node is not None else None
@@ -837,15 +863,15 @@ class TaggedParagraph(KPParagraph):
             text += " "  # the line ends at a word space
         out: list = []
         if first:  # opens the Span carried over from the piece before, or starts one, or the block
-            out.append((_Mark("lopen", (para, here is not None, text, self._kp_cont)), ""))
+            self._mark(out, "lopen", (para, here is not None, text, self._kp_cont))
         elif pending:
-            out.append((_Mark("lmore", (para, text)), ""))
+            self._mark(out, "lmore", (para, text))
         elif here is not None:
-            out.append((_Mark("lspan", (para, " " + text)), ""))  # after the previous line's space
+            self._mark(out, "lspan", (para, " " + text))  # after the previous line's space
         out += runs
         self._tag_cur = para
         if last:
-            out.append((_Mark("close", para if final else None), ""))
+            self._mark(out, "close", para if final else None)
         return out
 
     def _chain_runs(self, runs, lines, li) -> list:
@@ -868,17 +894,17 @@ class TaggedParagraph(KPParagraph):
                 text += " "  # the line ends at a word space: a chain ending here reads it
         out: list = []
         if first:  # (a chain starting on a continued piece's first line follows a word space)
-            out.append((_Mark("lopen", (para, here is not None, text, self._kp_cont)), ""))
+            self._mark(out, "lopen", (para, here is not None, text, self._kp_cont))
         elif here is not None and not after:
-            out.append((_Mark("lspan", (para, " " + text)), ""))  # after the previous line's space
+            self._mark(out, "lspan", (para, " " + text))  # after the previous line's space
         elif after:
-            out.append((_Mark("lmore", (para, text)), ""))
+            self._mark(out, "lmore", (para, text))
         out += runs
         self._tag_cur = para
         if last:  # (a chain that ends here ends with the piece)
-            out.append((_Mark("close", None if here is not None else para), ""))
+            self._mark(out, "close", None if here is not None else para)
         elif here is None and (after or first):
-            out.append((_Mark("lend", para), ""))
+            self._mark(out, "lend", para)
         return out
 
     def _switch_runs(self, runs, para: Node, first: bool, last: bool) -> list:
@@ -896,18 +922,19 @@ class TaggedParagraph(KPParagraph):
             if t:
                 n = getattr(f, "node", None) or para
                 if first:
-                    out.append((_Mark("open", (para, n)), ""))
+                    self._mark(out, "open", (para, n))
                     cur, first = n, False
                 elif n is not cur:
-                    out.append((_Mark("switch", n), ""))
+                    self._mark(out, "switch", n)
                     cur = n
             out.append((f, t))
         if first:  # a line with no text at all
-            out.insert(0, (_Mark("open", (para, para)), ""))
+            ops = self._tagger.mark(self.canv, "open", (para, para))
+            out.insert(0, (_Ops(ops), ""))
             cur = para
         self._tag_cur = cur
         if last:
-            out.append((_Mark("close", None), ""))
+            self._mark(out, "close", None)
         return out
 
     def _marked_runs(self, runs, items, lines, li):
@@ -930,9 +957,9 @@ class TaggedParagraph(KPParagraph):
         if first:
             lead = next((f for f, t in runs if t), None)
             cur = node_of(lead) if lead is not None else para
-            out.append((_Mark("open", (para, cur)), ""))
+            self._mark(out, "open", (para, cur))
         if after and broken is not None and " " not in body:  # one long word broken twice
-            out.append((_Mark("word_more", (para, body)), ""))
+            self._mark(out, "word_more", (para, body))
             out += runs
         else:
             # head: the rest of a word broken on the line before; tail: a word broken here
@@ -944,19 +971,19 @@ class TaggedParagraph(KPParagraph):
             if after:
                 lead = next((f for f, t in mid + tail if t), None)
                 cur = node_of(lead) if lead is not None else cur
-                out.append((_Mark("word_end", (para, text[:head_end], cur)), ""))
+                self._mark(out, "word_end", (para, text[:head_end], cur))
             for f, t in mid:
                 if t:
                     n = node_of(f)
                     if n is not cur:
-                        out.append((_Mark("switch", n), ""))
+                        self._mark(out, "switch", n)
                         cur = n
                 out.append((f, t))
             if broken is not None:
                 lead = next((f for f, t in tail if t), None)
-                out.append((_Mark("word", (para, node_of(lead) if lead is not None else cur, body[tail_start:])), ""))
+                self._mark(out, "word", (para, node_of(lead) if lead is not None else cur, body[tail_start:]))
                 out += tail
         self._tag_cur = cur
         if last:
-            out.append((_Mark("close", None), ""))
+            self._mark(out, "close", None)
         return out
