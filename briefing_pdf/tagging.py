@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFObject, PDFObjectReference,
                                       PDFStream, PDFString)
 
-from .document import ROLE_MAP, Node, Text, script_lang
+from .document import INLINE_TYPES, ROLE_MAP, Node, Text, script_lang
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -76,9 +76,9 @@ class Element:
     def __init__(self, node: Node | None, type_: str, parent: "Element | None") -> None:
         self.node, self.type, self.parent = node, type_, parent
         self.kids: list = []  # Element | ("mcid", page, n) | ("objr", page, annot name)
-        self.name = ""  # its object's name in the document, and
-        self.ref = ""   # the reference to it ("12 0 R"), both given at finish
         self.actual: list[str] | None = None
+        # (``name``, its object's name in the document, and ``ref``, the reference to it
+        # as in "12 0 R", are given at finish)
 
 
 class Tagger:
@@ -227,7 +227,7 @@ class Tagger:
         """The element of a node whose text starts here; links are noted for their annotations."""
         el = self.element(node)
         probe: Element | None = el
-        while probe is not None and probe.node is not None and probe.node.inline:
+        while probe is not None and probe.node is not None and probe.node.type in INLINE_TYPES:
             if probe.type == "Link" and probe not in self.links_drawn:
                 self.links_drawn.append(probe)
             probe = probe.parent
@@ -778,7 +778,7 @@ class TaggedParagraph(KPParagraph):
         if br is None:
             return False
         items = br.items
-        self._tag_broken = broken = [self._broken(items, ln) for ln in br.lines]
+        self._tag_broken = broken = self._broken_lines(items, br.lines)
         return self._tag_plain and id(self.node) not in tagger.pending and not any(broken)
 
     def _mark(self, out: list, kind: str, label) -> None:
@@ -786,7 +786,7 @@ class TaggedParagraph(KPParagraph):
         operators become a zero-width run there. Made now, as drawPara asks for the line,
         rather than handed to a canvas callback when drawn: the same order (nothing else
         touches the tree in between), without a callback and its plumbing per mark."""
-        ops = self._tagger.mark(self.canv, kind, label)
+        ops = _MARKS[kind](self._tagger, self.canv, label)  # (Tagger.mark, one call less)
         if ops is not None:
             out.append((_Ops(ops), ""))
 
@@ -805,6 +805,8 @@ class TaggedParagraph(KPParagraph):
         else:
             super().drawOn(canvas, x, y, _sW)
         self._tagger = None
+        if canvas._annotationCount == count:  # (most paragraphs have no link)
+            return
         for name in tagger.annotations_since(canvas, count):
             tagger.add_annotation(canvas, name, tagger.link_for(canvas._doc.idToObject[name], self.node))
 
@@ -817,7 +819,7 @@ class TaggedParagraph(KPParagraph):
         lines = self._kp_breaks.lines
         broken = self._tag_broken
         if broken is None:
-            broken = self._tag_broken = [self._broken(items, line) for line in lines]
+            broken = self._tag_broken = self._broken_lines(items, lines)
         if self._tag_plain:
             return (self._tail_runs(result[0], lines, li), *result[1:])
         if 0 < li < len(lines) - 1 and broken[li] is None and broken[li - 1] is None:
@@ -829,6 +831,13 @@ class TaggedParagraph(KPParagraph):
             else:
                 return result
         return (self._marked_runs(result[0], items, lines, li), *result[1:])
+
+    @classmethod
+    def _broken_lines(cls, items, lines) -> list[str | None]:
+        """:meth:`_broken` of each line; a line that ends at a space (most) is told at once."""
+        n = len(items)
+        return [None if (end := ln.end) >= n or not items[end].is_penalty else cls._broken(items, ln)
+                for ln in lines]
 
     @staticmethod
     def _broken(items, ln) -> str | None:
@@ -941,7 +950,7 @@ class TaggedParagraph(KPParagraph):
         """The line's runs with the marks that switch marked content (see the class doc)."""
         para = self.node
         if self._tag_broken is None:
-            self._tag_broken = [self._broken(items, ln) for ln in lines]
+            self._tag_broken = self._broken_lines(items, lines)
         broken = self._tag_broken[li]
         after = (li == 0 and self._kp_cont) or (li > 0 and self._tag_broken[li - 1] is not None)
         first, last = li == 0, li == len(lines) - 1
