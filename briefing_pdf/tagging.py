@@ -299,7 +299,9 @@ class Tagger:
     def release(self) -> None:
         """Drop the element graph once the PDF is written. Elements point at their parents
         and parents at their kids: without this, only the cyclic collector could free them
-        (a few thousand objects per build, collected at a cost right after the build)."""
+        (a few thousand objects per build, collected at a cost right after the build).
+        The document's nodes are let go too: the canvas class that holds this tagger is
+        cyclic garbage, which would keep the whole logical tree for the collector."""
         for el in self.order or self._in_order(self.root):
             el.parent = None
             el.kids = []
@@ -312,6 +314,9 @@ class Tagger:
         self.page_mcids.clear()
         self.pending.clear()
         self.links_drawn = []
+        self.parents.clear()
+        self.annotations = []
+        self.root.node = self.document = self.open_node = None
 
     def _in_order(self, root: Element) -> list[Element]:
         """Every element, depth first. (Elements are made only when something is drawn for
