@@ -870,7 +870,7 @@ class TaggedParagraph(KPParagraph):
         if not (first or last or pending or here is not None):
             return runs
         final = last and not getattr(self, "_JustifyLast", False)
-        text = "".join(t for _, t in runs)
+        text = "".join([t for _, t in runs])
         if here == "hyphen":
             text = text[:-1]
         elif here is None and not final:
@@ -882,8 +882,10 @@ class TaggedParagraph(KPParagraph):
             self._mark(out, "lmore", (para, text))
         elif here is not None:
             self._mark(out, "lspan", (para, " " + text))  # after the previous line's space
-        out += runs
         self._tag_cur = para
+        if not (out or last):  # (a line inside the Span: its text noted, nothing to write)
+            return runs
+        out += runs
         if last:
             self._mark(out, "close", para if final else None)
         return out
@@ -901,7 +903,7 @@ class TaggedParagraph(KPParagraph):
             return runs
         text = None
         if here is not None or after or first:
-            text = "".join(t for _, t in runs)
+            text = "".join([t for _, t in runs])
             if here == "hyphen":
                 text = text[:-1]
             elif here is None and not (last and not getattr(self, "_JustifyLast", False)):
@@ -963,7 +965,7 @@ class TaggedParagraph(KPParagraph):
             return self._switch_runs(runs, para, first, last)
         if all((getattr(f, "node", None) or para) is para for f, t in runs if t):
             return self._chain_runs(runs, lines, li)  # the block's own text only: whole lines
-        text = "".join(t for _, t in runs)
+        text = "".join([t for _, t in runs])
         body = text[:-1] if broken == "hyphen" else text
         node_of = lambda f: getattr(f, "node", None) or para  # noqa: E731
         out: list = []
