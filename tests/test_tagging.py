@@ -48,6 +48,77 @@ def test_catalog_and_pages(full_sample):
                 assert page.obj.Tabs == "/S"
 
 
+def _struct_elements(pdf) -> list:
+    """Every structure element below the StructTreeRoot, depth first."""
+    out, stack = [], [pdf.Root.StructTreeRoot.K[0]]
+    while stack:
+        el = stack.pop()
+        out.append(el)
+        stack += [k for k in el.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    return out
+
+
+def test_structure_references_agree(full_sample, hard):
+    """The reference texts written for the tree (made once per element at save) point at the
+    right objects: every kid's /P is its element, every bare MCID is on the element's /Pg page
+    and the ParentTree lists, for each page, the element of each MCID at its index."""
+    for built in (full_sample, hard):
+        with pikepdf.open(built.pdf) as pdf:
+            pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+            tree = pdf.Root.StructTreeRoot
+            nums = tree.ParentTree.Nums
+            parent_tree = dict(zip((int(k) for k in nums[0::2]), nums[1::2]))
+            found: dict[tuple[int, int], tuple] = {}  # (page, MCID) -> element
+            elements = _struct_elements(pdf)
+            assert len(elements) > 20
+            for el in elements:
+                for kid in el.K:
+                    if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                        assert kid.P.objgen == el.objgen
+                    elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                        found[(pages[kid.Pg.objgen], int(kid.MCID))] = el.objgen
+                    elif not isinstance(kid, pikepdf.Dictionary):
+                        found[(pages[el.Pg.objgen], int(kid))] = el.objgen
+            assert found
+            for (page, mcid), owner in found.items():
+                key = int(pdf.pages[page].obj.StructParents)
+                assert parent_tree[key][mcid].objgen == owner
+            for i, page in enumerate(pdf.pages):  # and nothing listed that no element claims
+                listed = parent_tree[int(page.obj.StructParents)]
+                assert sorted(m for p, m in found if p == i) == list(range(len(listed)))
+
+
+def test_release_lets_go_of_the_build(tmp_path):
+    """After a tagged build no element graph or logical tree waits for the cyclic collector
+    (the canvas class that holds the tagger is cyclic garbage): without the collector, at most
+    the bare root element is still there."""
+    import gc
+
+    from briefing_pdf.document import Node
+    from briefing_pdf.tagging import Element
+
+    _build(tmp_path, "ua-1+a-2a")  # (warm: caches filled)
+    gc.collect()
+    nodes_before = sum(isinstance(o, Node) for o in gc.get_objects())
+    gc.disable()
+    try:
+        _build(tmp_path, "ua-1+a-2a")
+        left = [o for o in gc.get_objects() if isinstance(o, Element)]
+        nodes_after = sum(isinstance(o, Node) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert len(left) <= 1 and all(el.node is None and not el.kids for el in left)
+    # (nodes the layout's flowables still hold are the same in an untagged build)
+    gc.collect()
+    gc.disable()
+    try:
+        _build(tmp_path, "none")
+        nodes_untagged = sum(isinstance(o, Node) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert nodes_after - nodes_before <= nodes_untagged - nodes_before
+
+
 def test_every_link_annotation_is_tagged(full_sample):
     """Contents, Print flag, StructParent, and an OBJR in a Link element (UA 7.18.5, A-2 6.3.2)."""
     with pikepdf.open(full_sample.pdf) as pdf:
