@@ -225,7 +225,7 @@ class Tagger:
 
     def _opened(self, node: Node) -> Element:
         """The element of a node whose text starts here; links are noted for their annotations."""
-        el = self.element(node)
+        el = self.elements.get(id(node)) or self.element(node)
         probe: Element | None = el
         while probe is not None and probe.node is not None and probe.node.type in INLINE_TYPES:
             if probe.type == "Link" and probe not in self.links_drawn:
@@ -934,7 +934,8 @@ class TaggedParagraph(KPParagraph):
             else:
                 return runs  # one node all along: nothing to mark
         out: list = []
-        for f, t in runs:
+        for run in runs:
+            f, t = run
             if t:
                 n = getattr(f, "node", None) or para
                 if first:
@@ -943,7 +944,7 @@ class TaggedParagraph(KPParagraph):
                 elif n is not cur:
                     self._mark(out, "switch", n)
                     cur = n
-            out.append((f, t))
+            out.append(run)
         if first:  # a line with no text at all
             ops = self._tagger.mark(self.canv, "open", (para, para))
             out.insert(0, (_Ops(ops), ""))
@@ -988,13 +989,14 @@ class TaggedParagraph(KPParagraph):
                 lead = next((f for f, t in mid + tail if t), None)
                 cur = node_of(lead) if lead is not None else cur
                 self._mark(out, "word_end", (para, text[:head_end], cur))
-            for f, t in mid:
+            for run in mid:
+                f, t = run
                 if t:
                     n = node_of(f)
                     if n is not cur:
                         self._mark(out, "switch", n)
                         cur = n
-                out.append((f, t))
+                out.append(run)
             if broken is not None:
                 lead = next((f for f, t in tail if t), None)
                 self._mark(out, "word", (para, node_of(lead) if lead is not None else cur, body[tail_start:]))
