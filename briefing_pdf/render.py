@@ -31,7 +31,7 @@ from .layout import LayoutContext, build_story, make_styles
 from .model import Issue
 from .pdfwrite import prepare as prepare_save
 from .standards import DEFAULT_STANDARD, STANDARDS
-from .tagging import ARTIFACT_FOOTER, CALLBACK, Tagger, add_pdfa, artifact, marked
+from .tagging import ARTIFACT_FOOTER, Tagger, add_pdfa, artifact, marked
 from .text import font_runs
 
 PAGE_W, PAGE_H = A4
@@ -383,8 +383,6 @@ def _canvas_maker(registry: PageRegistry, tagger: Tagger | None, standard: str, 
                 kwargs["initialFontName"] = initial_font
             super().__init__(*args, **kwargs)
             self.tagger = tagger
-            if tagger is not None:
-                self.setNamedCB(CALLBACK, tagger.on_mark)
 
         def save(self):
             registry.define_number_forms(self)

@@ -45,9 +45,6 @@ from .document import INLINE_TYPES, ROLE_MAP, Node, Text, script_lang
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-#: The canvas callback name of :meth:`Tagger.on_mark` (marks drawn as callback fragments).
-CALLBACK = "briefing-tag"
-
 ARTIFACT_LAYOUT = "/Artifact <</Type /Layout>> BDC"
 ARTIFACT_FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
 
@@ -153,13 +150,6 @@ class Tagger:
         drawing order: TaggedParagraph makes a line's marks as drawPara asks for the line's
         runs, right before drawing it."""
         return _MARKS[kind](self, canvas, label)
-
-    def on_mark(self, canvas: "Canvas", kind: str, label) -> None:
-        """:meth:`mark` as the canvas callback :data:`CALLBACK` (a mark drawn as a ``cbDefn``
-        fragment): its operators go into the text object being drawn."""
-        ops = self.mark(canvas, kind, label)
-        if ops:
-            canvas._curr_tx_info["tx"]._code.extend(ops)
 
     def _open(self, canvas, label):
         para, node = label
