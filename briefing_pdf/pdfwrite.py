@@ -257,25 +257,21 @@ class FastFormat:
             if name is None:
                 name = names[k] = self.pdfdoc.format(self.pdfdoc.PDFName(k), document) + b" "
             parts.append(name + value(items[k], document))
-        if (d.multiline and self.rl_config.pdfMultiLine) or d.multiline == "forced":
-            body = b"\n ".join(parts)
-        else:
-            for i in reversed(range(6, len(parts), 6)):
-                parts.insert(i, b"\n ")
-            body = b" ".join(parts)
-        return b"<<\n" + body + b"\n>>"
+        return b"<<\n" + self._lines(parts, d.multiline, 6) + b"\n>>"
 
     def array(self, a, document) -> bytes:
         """``PDFArray.format``: ten elements to a line."""
         value = self.value
-        parts = [value(e, document) for e in a.sequence]
-        if (a.multiline and self.rl_config.pdfMultiLine) or a.multiline == "forced":
-            body = b"\n ".join(parts)
-        else:
-            for i in reversed(range(10, len(parts), 10)):
-                parts.insert(i, b"\n ")
-            body = b" ".join(parts)
-        return b"[ " + body + b" ]"
+        return b"[ " + self._lines([value(e, document) for e in a.sequence], a.multiline, 10) + b" ]"
+
+    def _lines(self, parts: list, multiline, per_line: int) -> bytes:
+        """ReportLab's layout of dictionary entries or array elements: one per line when
+        the object asks for it, else ``per_line`` to a line."""
+        if (multiline and self.rl_config.pdfMultiLine) or multiline == "forced":
+            return b"\n ".join(parts)
+        for i in reversed(range(per_line, len(parts), per_line)):
+            parts.insert(i, b"\n ")
+        return b" ".join(parts)
 
     def string(self, s, document) -> bytes | None:
         """``PDFString.format`` for text in the usual case (else None: ReportLab's own)."""
