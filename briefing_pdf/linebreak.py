@@ -220,32 +220,6 @@ class Breaks:
     demerits: float = 0.0
 
 
-class _Node:
-    __slots__ = ("pos", "start", "line", "fitness", "hrun", "demerits", "prev",
-                 "flagged", "ratio")
-
-    def __init__(self, pos, start, line, fitness, hrun, demerits, prev, flagged, ratio):
-        self.pos = pos
-        self.start = start
-        self.line = line
-        self.fitness = fitness
-        self.hrun = hrun
-        self.demerits = demerits
-        self.prev = prev
-        self.flagged = flagged
-        self.ratio = ratio
-
-
-def _fitness(r: float) -> int:
-    if r < -0.5:
-        return 0   # tight
-    if r <= 0.5:
-        return 1   # decent
-    if r <= 1.0:
-        return 2   # loose
-    return 3       # very loose
-
-
 def _prepare(items: list) -> list:
     """Append finishing glue + forced break unless the list already ends
     with a forced break (in which case finishing glue is inserted before)."""
