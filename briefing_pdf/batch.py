@@ -146,6 +146,7 @@ def warm(langs: Iterable[str] = ("de", "en"), png: bool = False) -> None:
         return load
 
     steps.append(fonts)
+    steps.append(lambda: __import__("briefing_pdf.wordstore").wordstore.preload())  # if the CLI enabled it
     steps += [hyphenation(lang) for lang in sorted(set(langs)) if lang in ("de", "en")]
     if png:
         steps.append(lambda: __import__("pypdfium2"))

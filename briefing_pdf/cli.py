@@ -120,7 +120,14 @@ def run_build(paths: list[Path], output: Optional[Path], brand: Optional[Path], 
         return 0
     workers = jobs if jobs > 0 else default_jobs()
     start = time.perf_counter()
-    results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many, pdf_standard, strict)
+    from . import wordstore
+
+    wordstore.enable()  # words measured in earlier runs (see wordstore)
+    try:
+        results = _run(list(zip(files, targets)), brand, workers, dpi if png else None, many, pdf_standard, strict)
+        wordstore.save()
+    finally:
+        wordstore.disable()  # a caller in the same process (tests) computes its words itself
     failed = [r for r in results if not r.ok]
     if many:
         _summary(results, time.perf_counter() - start)

@@ -81,6 +81,7 @@ from reportlab.platypus.paragraph import (FragLine, Paragraph, ParaLines,
 from reportlab.rl_config import _FUZZ, paraFontSizeHeightOffset
 
 from . import linebreak as lb
+from . import wordstore
 from .hyphenate import EXPLICIT, HYPHEN, URLCHAR, Hyphenator, break_points
 from .kerning import (PROTRUDE_RIGHT, kern_pair, kern_table, kerned_width, measure, pdf_number as _num,
                       protrusion, text_out)
@@ -96,7 +97,8 @@ _WS_OR_TIE = _WS + _NBSP
 #: A fragment's text as alternating runs of word characters and of spaces/ties.
 _PIECES = re.compile("[%s]+|[^%s]+" % (_WS_OR_TIE, _WS_OR_TIE)).findall
 _SW_CACHE: Dict[tuple, float] = {}
-#: (settings, justification, hyphenator ...) -> {(word, font, size, sentence start): plan}
+#: (settings, justification, hyphenator ...) -> {(word, font, size, sentence start): plan};
+#: what the command line keeps between runs (:mod:`briefing_pdf.wordstore`)
 _PLANS: Dict[tuple, dict] = {}
 
 
@@ -322,6 +324,12 @@ class KPSettings:
         self.loose_space = loose_space
         self.loose_expand = loose_expand
         self.params = params or lb.Params()
+
+    def plan_key(self) -> tuple:
+        """The settings a word's plan can depend on, as a stable value (the
+        plan memo and :mod:`briefing_pdf.wordstore` key on it; the breaker's
+        ``params`` do not shape a plan)."""
+        return tuple(v for k, v in vars(self).items() if k != "params")
 
 
 DEFAULT_SETTINGS = KPSettings()
@@ -582,9 +590,11 @@ class KPParagraph(Paragraph):
         hy = self.hyphenator
         hy_ok = auto and hy is not None
         protrude = justify and st.protrude
-        pcache = _PLANS.setdefault((id(st), expand, ls, protrude, hy._memo_id if hy else None, hy_ok), {})
+        gkey = (st.plan_key(), expand, ls, protrude, hy._memo_id if hy else None, hy_ok)
+        pcache = _PLANS.setdefault(gkey, {})
         if len(pcache) > 100000:
             pcache.clear()
+        stored = wordstore.group(gkey)   # plans kept from earlier runs (CLI only)
         Box, Penalty, Glue = lb.Box, lb.Penalty, lb.Glue
         items = []
         append = items.append
@@ -606,7 +616,10 @@ class KPParagraph(Paragraph):
                 pkey = (raw, f.fontName, f.fontSize, start)
                 plan = pcache.get(pkey)
                 if plan is None:
-                    plan = pcache[pkey] = self._plan(f, raw, start, hy_ok, expand, ls, protrude)
+                    plan = stored.get(pkey)
+                    if plan is None or not wordstore.font_ok(f.fontName):
+                        plan = self._plan(f, raw, start, hy_ok, expand, ls, protrude)
+                    pcache[pkey] = plan
                 entries, start, hang, hyphen_end = plan
                 for e in entries:
                     if e[0]:
