@@ -235,11 +235,51 @@ def font_ok(name: str) -> bool:
     return _STORE is not None and _STORE.font_ok(name)
 
 
+_SENT: Dict[tuple, int] = {}  # group -> how many of its live plans fresh() has looked at
+
+
+def _live(importing: bool = False) -> Dict[tuple, Group]:
+    """The in-memory plan memo (empty when layout never ran and ``importing`` is false)."""
+    if importing:
+        from . import kpparagraph  # noqa: F401
+    kp = sys.modules.get("briefing_pdf.kpparagraph")
+    return kp._PLANS if kp is not None else {}
+
+
+def fresh() -> Dict[tuple, Group]:
+    """The plans this process computed since the last call and the store lacks.
+
+    A folder build's workers send these back with each result (~0.2 ms), so
+    that the parent can keep them: a worker's memory ends with the pool.
+    New plans are appended to the memo's dicts, so only the tail is read."""
+    if _STORE is None:
+        return {}
+    out: Dict[tuple, Group] = {}
+    for gkey, plans in _live().items():
+        seen = _SENT.get(gkey, 0)
+        if seen > len(plans):  # the memo was cleared meanwhile
+            seen = 0
+        if seen == len(plans):
+            continue
+        stored = _STORE.group(gkey)
+        new = {k: p for k, p in list(plans.items())[seen:] if k not in stored}
+        _SENT[gkey] = len(plans)
+        if new:
+            out[gkey] = new
+    return out
+
+
+def adopt(words: Dict[tuple, Group]) -> None:
+    """Take plans a worker computed into this process's memo (for :func:`save`)."""
+    if _STORE is None or not words:
+        return
+    live = _live(importing=True)
+    for gkey, plans in words.items():
+        live.setdefault(gkey, {}).update(plans)
+
+
 def save(live: Optional[Dict[tuple, Group]] = None) -> bool:
     """Store ``live`` (default: this process's plan memo) if the store is on."""
     if _STORE is None:
         return False
-    if live is None:
-        kp = sys.modules.get("briefing_pdf.kpparagraph")  # not imported: nothing was laid out
-        live = getattr(kp, "_PLANS", None) or {}
-    return _STORE.save(live)
+    return _STORE.save(_live() if live is None else live)
