@@ -28,9 +28,11 @@ file means computing the words again, never an error, and
 
 The store is off unless a caller enables it (the CLI does); the library and
 the test suite compute every word themselves. It keeps the plans the last
-builds used, newest first, up to :data:`CAPACITY` words: loading it must
-cost less than the words it saves (about 0.7 ms per thousand words against
-~25 ms per thousand words computed).
+builds used, newest first, up to :data:`CAPACITY` plans: loading costs about
+0.5 ms per thousand plans, computing them 15-35 ms per thousand. What it
+buys is measured in docs/performance.md: a rebuild of an issue is ~10 %
+faster; a new issue gains little, as the words that are dear to compute
+(long, hyphenated ones) are the ones that differ from issue to issue.
 """
 
 from __future__ import annotations
@@ -45,8 +47,9 @@ from typing import Callable, Dict, Optional, Tuple
 
 #: Bump when the layout of a stored plan or of the file changes.
 FORMAT = 1
-#: Words kept (over all groups). ~130 bytes each on disk.
-CAPACITY = 12000
+#: Plans kept (over all groups): ~130 bytes each on disk, ~0.5 µs and ~0.8 kB of memory
+#: each to load; a 6-page issue uses 2000-3000.
+CAPACITY = 8000
 
 #: Modules whose code a plan depends on (their size and mtime key the file).
 _PLAN_MODULES = ("kpparagraph.py", "hyphenate.py", "kerning.py", "fonts.py", "wordstore.py")
@@ -92,7 +95,8 @@ class WordStore:
         gc.disable()  # ~10^5 new tuples: the collector would run a dozen times for nothing
         try:
             fmt, fonts, groups = marshal.loads(path.read_bytes())
-            if fmt != FORMAT or not isinstance(fonts, dict) or not isinstance(groups, dict):
+            if fmt != FORMAT or not isinstance(fonts, dict) or not isinstance(groups, dict) \
+                    or not all(type(g) is dict for g in groups.values()):
                 return {}
         except FileNotFoundError:
             return {}
