@@ -582,6 +582,31 @@ class KPParagraph(Paragraph):
         hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
         return tuple(out), _ends_sentence(text), hang, hyphen_end
 
+    def _multi_plan(self, segs, start: bool, hy_ok: bool, expand: float, ls: float, protrude: bool) -> tuple:
+        """:meth:`_plan` for a word of several segments (a link or a change of
+        font inside it, a CJK name in parentheses): ``(soft, entries,
+        ends_sentence, hang, hyphen_end)``. It holds no fragment either: a
+        box entry is ``(True, a, b, width, stretch, emergency_pieces)`` over
+        characters a:b, a penalty ``(False, width, cost, flagged, frag_at,
+        auto)`` where ``frag_at`` is the character whose fragment draws the
+        hyphen (-1: none); ``soft`` says the segments carry soft hyphens,
+        which the items leave out."""
+        allow = self._allow(hy_ok, "".join(t for _, t in segs), any(_is_bold(f) for f, t in segs if t), start)
+        text, csegs, entries = self._template(segs, allow, expand, ls, protrude)
+        out = []
+        b = 0
+        for e in entries:
+            if e[0] == "B":
+                a, b, width = e[1], e[2], e[3]
+                out.append((True, a, b, width, e[4], width > 40.0 and b - a > 1))
+            else:  # the hyphen's fragment is the one of the character before the break
+                out.append((False, e[1], e[2], e[3], b - 1 if e[5] is not None else -1, e[4]))
+        lf = _frag_at(csegs, len(text) - 1)
+        hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
+            if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
+        hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
+        return csegs is not segs, tuple(out), _ends_sentence(text), hang, hyphen_end
+
     def _build_items(self, auto: bool) -> list:
         st = self.settings
         justify = self.style.alignment == TA_JUSTIFY
@@ -629,23 +654,23 @@ class KPParagraph(Paragraph):
                     else:
                         append(Penalty(e[1], e[2], e[3], f if e[4] else None, auto=e[5]))
             else:
-                allow = self._allow(hy_ok, "".join(t for _, t in segs),
-                                    any(_is_bold(f) for f, t in segs if t), start)
-                text, csegs, entries = self._template(segs, allow, expand, ls, protrude)
-                lf = _frag_at(csegs, len(text) - 1)
+                # (what a plan of several segments depends on: see _multi_plan)
+                mkey = (tuple((getattr(f, "fontName", None), getattr(f, "fontSize", None), getattr(f, "rise", 0), t)
+                              for f, t in segs), start)
+                plan = pcache.get(mkey)
+                if plan is None:
+                    plan = stored.get(mkey)
+                    if plan is None or not all(wordstore.font_ok(k[0]) for k in mkey[0] if k[0] is not None):
+                        plan = self._multi_plan(segs, start, hy_ok, expand, ls, protrude)
+                    pcache[mkey] = plan
+                soft, entries, start, hang, hyphen_end = plan
+                csegs = [(f, t.replace("\xad", "")) for f, t in segs] if soft else segs
                 for e in entries:
-                    if e[0] == "B":
-                        a, b, width = e[1], e[2], e[3]
-                        piece = _slice_segs(csegs, a, b)
-                        pcs = (lambda piece=piece: _char_widths(piece)) \
-                            if width > 40.0 and b - a > 1 else None
-                        append(Box(width, piece, e[4], e[4], pcs))
+                    if e[0]:
+                        piece = _slice_segs(csegs, e[1], e[2])
+                        append(Box(e[3], piece, e[4], e[4], (lambda piece=piece: _char_widths(piece)) if e[5] else None))
                     else:
-                        append(Penalty(e[1], e[2], e[3], e[5], auto=e[4]))
-                start = _ends_sentence(text)
-                hang = protrusion(text[-1], lf.fontName, lf.fontSize) \
-                    if protrude and text and text[-1] in PROTRUDE_RIGHT and lf is not None else 0.0
-                hyphen_end = len(text) > 1 and text[-1] in "-\u2010" and text[-2].isalnum()
+                        append(Penalty(e[1], e[2], e[3], _frag_at(csegs, e[4]) if e[4] >= 0 else None, auto=e[5]))
             if tok.space is not None and ti < ntoks - 1:
                 # A line that ends after this word is that much narrower when
                 # its last glyph (a full stop, comma, hyphen ...) hangs into the

@@ -16,9 +16,11 @@ Only what a plan is a pure function of decides whether a stored plan is used:
   plans and of the shipped hyphenation patterns (any change: a new file);
 * a group inside it by the paragraph settings and the hyphenator (language,
   house exceptions, minimum lengths), exactly the keys of the in-memory memo;
-* a plan by word, font name, size and sentence start; the font name stands
-  for a file path, and a stored plan is used only while that file still has
-  the size and modification time it had when the plan was stored.
+* a plan by word, font name, size and sentence start (a word of several
+  segments, such as a link inside a word, by each segment's font, size,
+  baseline shift and text); a font name stands for a file path, and a stored
+  plan is used only while that file still has the size and modification
+  time it had when the plan was stored.
 
 A plan from the store is the plan the build would compute, so the PDF is the
 same byte for byte with or without the store (tests/test_wordstore.py builds
@@ -127,6 +129,11 @@ class WordStore:
                 fonts[name] = _fingerprint(self._font_file(name))
             return fonts[name] is not None
 
+        def fonts_ok(key: tuple, used: bool) -> bool:
+            # an older stored plan only while its font files are unchanged
+            return all(unchanged(name) and (used or self._fonts.get(name) == fonts[name])
+                       for name in _fonts_of(key))
+
         groups: Dict[tuple, Group] = {}
         left = CAPACITY
         for source, used in ((live, True), (stored, False)):
@@ -135,9 +142,7 @@ class WordStore:
                 for key, plan in plans.items():
                     if left <= 0:
                         break
-                    name = key[1]
-                    # an older stored plan only while its font file is unchanged
-                    if key not in out and unchanged(name) and (used or self._fonts.get(name) == fonts[name]):
+                    if key not in out and fonts_ok(key, used):
                         out[key] = plan
                         left -= 1
         data = (FORMAT, {k: v for k, v in fonts.items() if v is not None}, groups)
@@ -149,6 +154,15 @@ class WordStore:
 
 
 _EMPTY: Group = {}
+
+
+def _fonts_of(key: tuple) -> tuple:
+    """The font names a plan's key holds: ``(word, font, size, start)`` for a
+    word in one fragment, ``(((font, size, rise, text), ...), start)`` for one
+    of several segments (a segment without a font draws nothing)."""
+    if type(key[0]) is tuple:
+        return tuple({seg[0] for seg in key[0] if seg[0] is not None})
+    return (key[1],)
 
 
 def _fingerprint(path: Optional[Path]) -> Optional[Fingerprint]:

@@ -358,6 +358,58 @@ def test_word_plans_are_reused_without_changing_items(lang):
     assert (len(plans[True][0]) > len(plans[False][0])) == (lang == "en")
 
 
+def test_words_of_several_segments_are_reused_with_their_own_fragments():
+    from briefing_pdf import linebreak as lb
+
+    """A word made of several fragments (bold inside a word, a link ending
+    mid-word, a soft hyphen, a CJK name in the fallback font) is planned once
+    and rebuilt from the memo with the second paragraph's own fragments, each
+    piece in the fragment that really holds its characters."""
+    from briefing_pdf import kpparagraph as kp
+
+    text = ('Die <b>Wind</b>parkbetreiber und <a href="https://example.org/w" color="#0000ff">Offshore</a>'
+            '-Werften aus Nagasaki (<font name="Helvetica">長崎</font>) erwarten Aus\xadschreibungs<i>unterlagen</i> '
+            'für Schwerlastverladungen. ')
+    hy = get_hyphenator("de")
+    kp._PLANS.clear()
+    cold = KPParagraph(text * 3, style(), hyphenator=hy)
+    want = _font_view(cold)
+    multi = [key for memo in kp._PLANS.values() for key in memo if type(key[0]) is tuple]
+    warm = KPParagraph('<font color="#ff0000">' + text * 3 + '</font>', style(), hyphenator=hy)
+    assert len(multi) >= 4  # the memo holds the words of several segments
+    assert _font_view(warm) == want
+    own = {id(f) for f in warm.frags}
+    _, frags = _item_view(warm)
+    assert frags and all(id(f) in own for f in frags)
+    hyphen_frags = [it.payload for it in warm._build_items(True)
+                    if it.is_penalty and it.flagged and it.payload is not None and it.payload is not lb.TIE]
+    assert hyphen_frags, "the content must offer hyphenation points inside words of several segments"
+    # a hyphen is drawn in the fragment of the character before it
+    items = warm._build_items(True)
+    checked = 0
+    for before, it in zip(items, items[1:]):
+        if it.is_penalty and it.flagged and it.auto and before.is_box:
+            assert it.payload is [f for f, t in before.payload if t][-1]
+            checked += 1
+    assert checked >= 3
+
+
+def _font_view(p) -> list:
+    from briefing_pdf import linebreak as lb
+
+    """Items with the font of every piece (which fragment draws what)."""
+    out = []
+    for it in p._build_items(True):
+        if it.is_box:
+            out.append(("B", it.width, it.stretch, tuple((f.fontName, t) for f, t in it.payload)))
+        elif it.is_glue:
+            out.append(("G", it.width, it.stretch, it.shrink))
+        else:
+            out.append(("P", it.width, it.cost, it.flagged, it.auto,
+                        getattr(it.payload, "fontName", None) if it.payload is not lb.TIE else "tie"))
+    return out
+
+
 MARKUPS = [
     "plain text only",
     "  leading and trailing   spaces\n and a newline  ",

@@ -36,6 +36,7 @@ top_story:
 
     Gemeinderäte entlang der Küstenstraße verlangen zusätzliche Abfahrten in
     den Wintermonaten; die Verkehrsbehörde prüft Ausschreibungsunterlagen.
+    Auch **Wind**parkbetreiber und eine Werft aus Nagasaki (長崎) bewerben sich.
 topics:
   - title: Lachszucht unter Auflagen
     facts: Die Aufsichtsbehörde senkte die zulässige Besatzdichte um ein Zehntel.
@@ -74,13 +75,18 @@ def store_dir(tmp_path, monkeypatch):
 def computed(monkeypatch):
     """Counts the words whose plan a build computes (instead of finding one)."""
     calls = []
-    real = kpparagraph.KPParagraph._plan
+    real, real_multi = kpparagraph.KPParagraph._plan, kpparagraph.KPParagraph._multi_plan
 
     def counting(self, f, raw, *args):
         calls.append((raw, f.fontName))
         return real(self, f, raw, *args)
 
+    def counting_multi(self, segs, *args):  # a word of several segments (**Wind**park, (長崎))
+        calls.append(("".join(t for _, t in segs), next(f.fontName for f, t in segs if t)))
+        return real_multi(self, segs, *args)
+
     monkeypatch.setattr(kpparagraph.KPParagraph, "_plan", counting)
+    monkeypatch.setattr(kpparagraph.KPParagraph, "_multi_plan", counting_multi)
     return calls
 
 
@@ -106,6 +112,8 @@ def test_a_stored_plan_gives_the_same_pdf_and_spares_the_work(tmp_path, store_di
     plain = _cold_build(issue, tmp_path / "plain.pdf", store=False)
     first_run = len(computed)
     assert first_run > 50
+    words = {word for word, _ in computed}
+    assert {"Windparkbetreiber", "(長崎)"} <= words  # words of several segments are planned too
     assert not store_dir.exists() or not list(store_dir.glob("words-*"))  # the library never writes it
 
     _cold_build(issue, tmp_path / "first.pdf", store=True)
