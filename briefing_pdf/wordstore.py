@@ -202,7 +202,8 @@ def _pyphen_version() -> str:
 
 
 def _write(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path``; a failure leaves the old file and no temporary one."""
+    """Atomically replace ``path``; a failure (or an interrupt) leaves the old
+    file and no temporary one."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -210,14 +211,16 @@ def _write(path: Path, data: bytes) -> bool:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
+        tmp = None
         return True
     except OSError:
+        return False
+    finally:
         if tmp is not None:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        return False
 
 
 _STORE: Optional[WordStore] = None
