@@ -241,3 +241,18 @@ def test_a_folder_build_keeps_the_words_of_every_worker(tmp_path):
     words = {key[0] for plans in groups.values() for key in plans}
     # each title is set in only one of the two issues, so by only one worker
     assert {"Fjordfähren", "Küstenwache", "Lachszucht", "Muschelernte"} <= words
+
+
+def test_an_unusable_cache_folder_costs_only_the_store(tmp_path, monkeypatch, computed):
+    """A cache 'folder' that is a file: the build computes its words, saving reports False."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(blocker))
+    issue = _write(tmp_path, "fjord.yaml", ISSUE_DE)
+    try:
+        pdf = _cold_build(issue, tmp_path / "x.pdf", store=True)
+        assert pdf.startswith(b"%PDF-") and len(computed) > 50
+        assert wordstore.save() is False
+        assert blocker.read_text() == "x"
+    finally:
+        wordstore.disable()
