@@ -150,10 +150,30 @@ class WordStore:
             blob = marshal.dumps(data)
         except ValueError:  # a settings value marshal cannot write (a custom caller's object)
             return False
-        return _write(path, blob)
+        written = _write(path, blob)
+        if written:
+            _prune(path)
+        return written
 
 
 _EMPTY: Group = {}
+
+
+#: A store of another code version (an upgrade, an edit of the code) unused this long is deleted.
+STALE_DAYS = 7
+
+
+def _prune(current: Path) -> None:
+    """Delete stores of other code versions that nobody has written for :data:`STALE_DAYS`."""
+    import time
+
+    limit = time.time() - STALE_DAYS * 86400
+    try:
+        for other in current.parent.glob("words-*.marshal"):
+            if other != current and other.stat().st_mtime < limit:
+                other.unlink()
+    except OSError:
+        pass
 
 
 def _fonts_of(key: tuple) -> tuple:

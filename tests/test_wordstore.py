@@ -256,3 +256,22 @@ def test_an_unusable_cache_folder_costs_only_the_store(tmp_path, monkeypatch, co
         assert blocker.read_text() == "x"
     finally:
         wordstore.disable()
+
+
+def test_stores_of_other_code_versions_are_pruned_when_stale(tmp_path, store_dir):
+    import time
+
+    store_dir.mkdir(parents=True)
+    old = store_dir / "words-0123456789abcdef01234567.marshal"
+    recent = store_dir / "words-fedcba9876543210fedcba98.marshal"
+    other_cache = store_dir / "ttf-0123456789abcdef01234567"
+    for path in (old, recent, other_cache):
+        path.write_bytes(b"x")
+    ancient = time.time() - (wordstore.STALE_DAYS + 1) * 86400
+    os.utime(old, (ancient, ancient))
+    os.utime(other_cache, (ancient, ancient))
+    issue = _write(tmp_path, "fjord.yaml", ISSUE_DE)
+    _cold_build(issue, tmp_path / "x.pdf", store=True)
+    assert wordstore.save()
+    assert not old.exists()                          # another version's store, stale: gone
+    assert recent.exists() and other_cache.exists()  # a recent one, and other caches, stay
