@@ -276,3 +276,30 @@ def test_a_cjk_face_keeps_compact_maps_that_answer_like_reportlab_s_dicts(tmp_pa
     _cached_ttfont("Tlatin0", shipped_font_dir() / "NotoSerif-Regular.ttf")
     latin = _cached_ttfont("Tlatin", shipped_font_dir() / "NotoSerif-Regular.ttf").face.load()
     assert type(latin.charToGlyph) is dict and type(latin.charWidths) is dict
+
+
+def test_a_large_character_map_is_a_code_set_that_answers_like_the_frozenset(tmp_path, monkeypatch):
+    """The CJK font's map loads as runs (CodeSet), a Latin font's as a frozenset;
+    membership, issuperset and the font set's choices are those of the full set,
+    also with the CJK font as a main face (needed_fallbacks intersects the maps)."""
+    from briefing_pdf.fonts import CodeSet, FontFile, FontSet, _parse_cmap, check_font
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    cjk_path = shipped_font_dir() / "wqy-microhei.ttc"
+    full = _parse_cmap(cjk_path)
+    for attempt in ("cold", "warm"):
+        codes = check_font(cjk_path, "b.brand.yaml")
+        assert isinstance(codes, CodeSet) and len(codes) == len(full) and set(codes) == full, attempt
+        for code in sorted(full | set(range(0, 0x30000, 3)) | {-1, 0x110000}):
+            assert (code in codes) == (code in full), code
+        assert codes.issuperset(map(ord, "中文 東京")) and not codes.issuperset(map(ord, "中\U0001F600"))
+        check_font.__globals__["_inspect"].cache_clear()  # the second round reads the disk cache
+    latin = check_font(shipped_font_dir() / "NotoSans-Regular.ttf", "b.brand.yaml")
+    assert type(latin) is frozenset
+    cjk = FontFile(cjk_path, "CJK", check_font(cjk_path, "b.brand.yaml"))
+    sans = FontFile(shipped_font_dir() / "NotoSans-Regular.ttf", "Sans", latin)
+    as_main = FontSet({"regular": cjk, "heading": sans}, [sans])
+    text = "中 Ā ŉ ḿ"
+    unshared = {ord(c) for c in text} - (full & latin)  # what the frozensets gave
+    assert as_main.needed_fallbacks(text) == ([sans] if any(code in latin for code in unshared) else [])
+    assert as_main.font_for("中", "regular") is None and as_main.covered("中") and not as_main.covered("\U0001F600")
