@@ -287,3 +287,28 @@ def test_lazy_pattern_used_inside_its_block_compiles_for_real():
         assert lazy.search("xaab").group() == "aab"  # used while the stand-in is still installed
     assert isinstance(lazy._compiled, re.Pattern)
     assert not isinstance(re.compile("a+b"), LazyPattern)
+
+
+def test_idle_reportlab_module_patterns_are_lazy_and_still_work():
+    """The patterns of modules ReportLab imports but a build does not use compile on
+    first use; used anyway (the HTML parser, ReportLab's date class) they work."""
+    code = (
+        "import sys, briefing_pdf.render\n"
+        "from briefing_pdf.lazyre import LazyPattern\n"
+        "from briefing_pdf.rlstart import _IDLE_MODULES\n"
+        "idle = [v for n, m in list(sys.modules.items()) if m is not None and n.startswith(_IDLE_MODULES)\n"
+        "        for v in vars(m).values() if isinstance(v, LazyPattern)]\n"
+        "print(len(idle), all(p._compiled is None for p in idle))\n"
+        "from html.parser import HTMLParser\n"
+        "class P(HTMLParser):\n"
+        "    seen = []\n"
+        "    def handle_starttag(self, tag, attrs): self.seen.append((tag, attrs))\n"
+        "    def handle_data(self, data): self.seen.append(data)\n"
+        "p = P(); p.feed('<a href=\"x&amp;y\">T&auml;st</a><!-- c -->'); p.close()\n"
+        "from reportlab.lib.normalDate import NormalDate\n"
+        "print(p.seen, NormalDate('2026-11-30').formatUS())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    count, parsed = out.stdout.splitlines()
+    assert int(count.split()[0]) >= 15 and count.split()[1] == "True"
+    assert parsed == "[('a', [('href', 'x&y')]), 'Täst'] 11/30/26"
