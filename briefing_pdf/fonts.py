@@ -363,7 +363,7 @@ class PendingFace:
         from reportlab.pdfbase.ttfonts import TTFontFace
 
         try:
-            data = self._path.read_bytes()
+            data = _font_bytes(self._path)
             if len(data) != self._size:
                 raise ValueError(f"{self._path} changed since it was cached")
             face = TTFontFace.__new__(TTFontFace)
@@ -375,6 +375,26 @@ class PendingFace:
 
     def __getattr__(self, attr: str):
         return getattr(self.load(), attr)
+
+
+#: Shipped font files of at least this many bytes are mapped, not read (:func:`_font_bytes`).
+MAP_BYTES = 1 << 20
+
+
+def _font_bytes(path: Path):
+    """A font file's bytes for subsetting: read whole, or for a large shipped
+    font (the 5 MB CJK fallback) mapped read-only, so only the pages its
+    subsets touch are ever read (reading it whole is ~2.5 ms of every build
+    that sets CJK text). ReportLab only slices and indexes them. Shipped
+    fonts are package data that nothing rewrites while a build runs; a
+    brand's own font files are read whole, since a file truncated under a
+    mapping would crash the process."""
+    if path.stat().st_size >= MAP_BYTES and path.resolve().parent == shipped_font_dir().resolve():
+        import mmap
+
+        with open(path, "rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    return path.read_bytes()
 
 
 def _cached_ttfont(name: str, path: Path):
