@@ -30,9 +30,10 @@ characters are the same, and nothing in the text says otherwise.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Union
 
 from .brand import masthead_date, short_date
 from .hyphenate import may_have_cjk
@@ -114,29 +115,80 @@ _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3005-\u3007"
 _CJK_PUNCT = "\u3000-\u3004\u3008-\u303f\uff00-\uff65\uffe0-\uffee"
+#: The CJK characters as a regex class (for reference and tests; the code
+#: below classifies by code point instead, see :func:`_cjk_spans`).
 _CJK = f"[{_HANGUL}{_KANA}{_HAN}{_CJK_PUNCT}]"
-# Every character of the classes above is U+1100..U+11FF or from U+3000 on (see may_have_cjk).
 
 
-@lru_cache(maxsize=None)
-def _cjk_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
-    """CJK run, Hangul, kana, Han: compiled on first need (~4 ms; most issues have no CJK)."""
-    return (re.compile(f"{_CJK}+(?:[ \u00a0]+{_CJK}+)*"), re.compile(f"[{_HANGUL}]"),
-            re.compile(f"[{_KANA}]"), re.compile(f"[{_HAN}]"))
+def _blocks() -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """The ranges of :data:`_CJK`, sorted: their first code points (for
+    :func:`bisect.bisect_right`) and ``(last, script)`` per range, where the
+    script is 0 (punctuation), 1 (Han), 2 (kana) or 3 (Hangul)."""
+    ranges = []
+    for script, spec in ((0, _CJK_PUNCT), (1, _HAN), (2, _KANA), (3, _HANGUL)):
+        for i in range(0, len(spec), 3):  # "a-b" triples
+            ranges.append((ord(spec[i]), ord(spec[i + 2]), script))
+    ranges.sort()
+    return tuple(r[0] for r in ranges), tuple((r[1], r[2]) for r in ranges)
+
+
+_BLOCK_STARTS, _BLOCK_ENDS = _blocks()
+_SCRIPT_LANGS = ((3, "ko"), (2, "ja"), (1, "zh"))
+
+#: Characters from U+1100 to U+11FF or from U+3000 on, where every CJK range
+#: lies (see may_have_cjk). Written as a negated class of the rest, it
+#: compiles in well under a millisecond; the CJK classes themselves, tens of
+#: thousands of code points each, cost ~4 ms of every build with CJK text.
+_HIGH = "[^\x00-\u10ff\u1200-\u2fff]+"
+
+
+@lru_cache(maxsize=1)
+def _high_runs() -> Callable[[str], Iterator[re.Match]]:
+    """``finditer`` of :data:`_HIGH` (compiled when a text first has such characters)."""
+    return re.compile(_HIGH).finditer
+
+
+def _script(ch: str) -> int | None:
+    """The script of a CJK character (see :func:`_blocks`), None for any other."""
+    code = ord(ch)
+    k = bisect_right(_BLOCK_STARTS, code) - 1
+    if k >= 0 and code <= _BLOCK_ENDS[k][0]:
+        return _BLOCK_ENDS[k][1]
+    return None
 
 
 def script_lang(text: str) -> str | None:
     """The language a CJK run is read in: ``ko``, ``ja``, ``zh``, or None (no CJK letters)."""
     if not text or not may_have_cjk(text):
         return None
-    _run, hangul, kana, han = _cjk_patterns()
-    if hangul.search(text):
-        return "ko"
-    if kana.search(text):
-        return "ja"
-    if han.search(text):
-        return "zh"
-    return None
+    scripts = {_script(ch) for ch in text if ch >= "\u1100"}
+    return next((lang for script, lang in _SCRIPT_LANGS if script in scripts), None)
+
+
+def _cjk_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each run of CJK characters, spaces and no-break
+    spaces between CJK characters included: the matches of the regex
+    ``{_CJK}+(?:[ \u00a0]+{_CJK}+)*``, found by code point (only the
+    characters :data:`_HIGH` finds are looked at one by one)."""
+    start = end = -1
+    for m in _high_runs()(text):
+        i, stop = m.span()
+        while i < stop:
+            if _script(text[i]) is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < stop and _script(text[j]) is not None:
+                j += 1
+            if end >= 0 and not text[end:i].strip(" \u00a0"):
+                end = j  # only spaces since the last run: one run
+            else:
+                if end >= 0:
+                    yield start, end
+                start, end = i, j
+            i = j
+    if end >= 0:
+        yield start, end
 
 
 def split_lang(text: str) -> list[tuple[str, str | None]]:
@@ -145,14 +197,14 @@ def split_lang(text: str) -> list[tuple[str, str | None]]:
         return [(text, None)]
     out: list[tuple[str, str | None]] = []
     pos = 0
-    for m in _cjk_patterns()[0].finditer(text):
-        lang = script_lang(m.group())
+    for start, end in _cjk_spans(text):
+        lang = script_lang(text[start:end])
         if lang is None:
             continue
-        if m.start() > pos:
-            out.append((text[pos:m.start()], None))
-        out.append((m.group(), lang))
-        pos = m.end()
+        if start > pos:
+            out.append((text[pos:start], None))
+        out.append((text[start:end], lang))
+        pos = end
     if pos < len(text):
         out.append((text[pos:], None))
     return out or [(text, None)]

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -390,14 +389,10 @@ def _is_url(core: str) -> bool:
 
 
 _BP_MEMO: Dict[tuple, Tuple[str, List[Tuple[int, str]]]] = {}
-#: Characters between which CJK text may break (see :func:`is_cjk`); all are U+1100 or above.
+#: The characters :func:`is_cjk` accepts, as a regex class (for reference and
+#: tests): all are U+1100 or above.
 _CJK_CLASS = ("[\u1100-\u11ff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf"
               "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002ffff]")
-
-
-@lru_cache(maxsize=1)
-def _cjk_re() -> re.Pattern:
-    return re.compile(_CJK_CLASS)  # ~2 ms: compiled when a token first needs it
 
 
 _JAMO = re.compile("[\u1100-\u11ff]")
@@ -412,8 +407,10 @@ def may_have_cjk(text: str) -> bool:
 
 
 def _has_cjk(text: str) -> bool:
-    """``text`` (not empty) has a CJK character; the class is compiled only past a cheap test."""
-    return may_have_cjk(text) and _cjk_re().search(text) is not None
+    """``text`` (not empty, a token) has a CJK character. Past the cheap test,
+    the characters are looked at one by one: a token is short, and compiling
+    :data:`_CJK_CLASS` (tens of thousands of code points) took ~2 ms."""
+    return may_have_cjk(text) and any(map(is_cjk, text))
 
 
 _EXPL_RE = re.compile("[-\u2010\u2011\u2013/]")

@@ -205,63 +205,99 @@ def _is_core(code: int) -> bool:
     return code < 0x0180 or 0x2010 <= code <= 0x2122
 
 
+#: Letters outside ASCII that German and English text uses all the time.
+_EVERYDAY = frozenset(map(ord, "äöüßÄÖÜ"))
+
+
+def _is_basic(code: int) -> bool:
+    """ASCII, the Latin-1 signs (« » ° § ...), ä ö ü ß and the punctuation and
+    currency signs from U+2010: the characters of nearly every text."""
+    return code < 0x80 or 0xA0 <= code <= 0xBF or code in _EVERYDAY or 0x2010 <= code <= 0x2122
+
+
+#: Parts of a font's pair table: pairs of basic characters only; the other
+#: pairs of Latin-1/Latin Extended-A and punctuation; all pairs with a Latin
+#: Extended-B, Greek or Cyrillic character.
+BASIC, CORE, EXTENDED = 0, 1, 2
+
+
 @lru_cache(maxsize=16)
-def _split_table(path: Path, index: int) -> Tuple[Dict[str, float], Dict[str, float]]:
-    """(core, extended): pairs of Latin-1/Latin Extended-A and punctuation
-    only, and all pairs with a Latin Extended-B, Greek or Cyrillic character."""
-    core: Dict[str, float] = {}
-    extended: Dict[str, float] = {}
+def _split_table(path: Path, index: int) -> Tuple[Dict[str, float], Dict[str, float], Dict[str, float]]:
+    """The font's pairs as its :data:`BASIC`, :data:`CORE` and :data:`EXTENDED` parts."""
+    parts: Tuple[Dict[str, float], Dict[str, float], Dict[str, float]] = ({}, {}, {})
     for pair, value in build_table(path, index).items():
-        target = core if _is_core(ord(pair[0])) and _is_core(ord(pair[1])) else extended
-        target[pair] = value
-    return core, extended
+        a, b = ord(pair[0]), ord(pair[1])
+        which = (BASIC if _is_basic(a) and _is_basic(b) else CORE) if _is_core(a) and _is_core(b) else EXTENDED
+        parts[which][pair] = value
+    return parts
 
 
-def table_for_file(path: Path, index: int = 0, extended: bool = False) -> Dict[str, float]:
-    """A font file's pair table, cached on disk (cache.py).
+def table_for_file(path: Path, index: int = 0, extended: bool = False,
+                   parts: Iterable[int] | None = None) -> Dict[str, float]:
+    """A font file's pair table, cached on disk (cache.py), part by part.
 
-    The core table (about 5,000 pairs in a Noto face) loads in half a
-    millisecond; the pairs with Greek, Cyrillic or rarer Latin letters are
-    six times as many and are only loaded (``extended=True``) once some text
+    The core table (about 5,000 pairs in a Noto face: ``parts`` BASIC and
+    CORE) loads in half a millisecond, its basic part (~600 pairs: ASCII,
+    umlauts, punctuation) in a twentieth of that; the pairs with Greek,
+    Cyrillic or rarer Latin letters are six times as many and are only
+    loaded (``extended=True``, or EXTENDED in ``parts``) once some text
     contains such a letter.
     """
     from .cache import cached, file_key
 
     def part(which: int) -> Dict[str, float]:
-        return cached(file_key(f"kern{which}", path, index, 1), lambda: _split_table(path, index)[which],
+        return cached(file_key(f"kern{which}", path, index, 2), lambda: _split_table(path, index)[which],
                       marshal.dumps, marshal.loads)
 
+    wanted = sorted(parts) if parts is not None else [BASIC, CORE, EXTENDED] if extended else [BASIC, CORE]
     try:
-        core = part(0)
-        if not extended:
-            return core
-        return {**core, **part(1)}
+        table = part(wanted[0])
+        for which in wanted[1:]:
+            table = {**table, **part(which)}
+        return table
     except Exception:  # an unreadable GPOS is no reason to fail a build: no kerning then
         return {}
 
 
 # ------------------------------------------------------------------ measuring
 _TABLES: Dict[str, Dict[str, float]] = {}
-_EXTENDED: set = set()        # font names whose table includes the extended pairs
-_EXTENDED_CHARS = re.compile("[\u0180-\u024f\u0370-\u04ff\u1e00-\u1eff]")
+_PARTS: Dict[str, frozenset] = {}  # font name -> the parts its table holds
+_COMPLETE: set = set()             # font names whose table holds every part
+#: The characters whose pairs are not in the basic part: CORE's letters (the
+#: Latin-1 and Latin Extended-A letters but ä ö ü ß) and EXTENDED's.
+_BEYOND_BASIC = re.compile("[\u00c0-\u00c3\u00c5-\u00d5\u00d7-\u00db\u00dd\u00de\u00e0-\u00e3"
+                           "\u00e5-\u00f5\u00f7-\u00fb\u00fd-\u024f\u0370-\u04ff\u1e00-\u1eff]")
+
+
+def _parts_for(text: str) -> frozenset:
+    """The table parts measuring ``text`` needs."""
+    found = _BEYOND_BASIC.findall(text) if text and not text.isascii() else ()
+    return frozenset({BASIC, *(CORE if _is_core(ord(ch)) else EXTENDED for ch in set(found))})
 
 
 def kern_table(font_name: str, text: str = "") -> Dict[str, float]:
     """The pair table of a registered font (empty for fonts we did not register).
 
-    ``text`` is what the table will be used on: when it holds a Greek,
-    Cyrillic or rarer Latin letter the extended pairs are loaded (once).
-    Tables only ever grow, so widths measured before stay right: an extended
-    pair needs an extended character in the text.
+    ``text`` is what the table will be used on: the table holds the basic
+    pairs, and the other core pairs or the extended ones once a text holds
+    a letter of theirs (a rarer Latin, a Greek or a Cyrillic letter; each
+    part is loaded once). Tables only ever grow, so widths measured before
+    stay right: a pair of a part loaded later has a letter of that part,
+    which the texts measured before did not hold.
     """
     table = _TABLES.get(font_name)
-    want_ext = bool(text) and not text.isascii() and font_name not in _EXTENDED \
-        and _EXTENDED_CHARS.search(text) is not None
-    if table is None or want_ext:
+    if table is not None and (not text or font_name in _COMPLETE or text.isascii()
+                              or _BEYOND_BASIC.search(text) is None):
+        return table
+    have = _PARTS.get(font_name, frozenset())
+    need = _parts_for(text)
+    if table is None or not need <= have:
         found = _font_file(font_name)
-        table = _TABLES[font_name] = table_for_file(*found, extended=want_ext) if found else {}
-        if want_ext:
-            _EXTENDED.add(font_name)
+        parts = have | need
+        table = _TABLES[font_name] = table_for_file(*found, parts=parts) if found else {}
+        _PARTS[font_name] = parts
+        if len(parts) == 3:
+            _COMPLETE.add(font_name)
     return table
 
 

@@ -13,7 +13,11 @@ use it.
 
 The same holds for ``reportlab.lib.textsplit.rx`` (a class of U+2E80 to
 U+FFFF, ~2.5 ms to compile), used only by ``cjkwrap``, which nothing of ours
-calls.
+calls, and for every pattern of the modules in :data:`_IDLE_MODULES` (~2 ms
+in all), which ReportLab imports but a build does not use: its safe
+evaluator, its Python source colouriser, its date class and the standard
+library's HTML parser (our paragraphs tokenise their markup themselves and
+hand it to that parser only in unusual cases).
 
 **HarfBuzz.** ``reportlab.pdfbase.ttfonts`` imports ``uharfbuzz`` if it is
 installed (~6 ms; the test extras install it), only to shape text, and
@@ -40,6 +44,14 @@ from .lazyre import LazyPattern, compiling_lazily  # noqa: F401  (LazyPattern: w
 
 _URI_OPENING = "(^(?:[a-z0-9\\.\\-\\+]*)://)"
 _CJKWRAP_PATTERN = "([\u2e80-\uffff])"
+#: Modules (name prefixes) whose import-time patterns a build does not use.
+_IDLE_MODULES = ("reportlab.lib.rl_safe_eval", "reportlab.lib.PyFontify", "reportlab.lib.normalDate",
+                 "html.parser")
+
+
+def _lazy_patterns():
+    """The block within which ReportLab is imported (see the module's docstring)."""
+    return compiling_lazily(lambda p: p.startswith(_URI_OPENING) or p == _CJKWRAP_PATTERN, callers=_IDLE_MODULES)
 
 
 def _import_paragraph() -> None:
@@ -48,7 +60,7 @@ def _import_paragraph() -> None:
     if "reportlab.pdfbase.ttfonts" not in sys.modules:
         sys.modules["uharfbuzz"] = None  # `import uharfbuzz` raises ImportError
     try:
-        with compiling_lazily(lambda p: p.startswith(_URI_OPENING) or p == _CJKWRAP_PATTERN):
+        with _lazy_patterns():
             import reportlab.platypus.paragraph  # noqa: F401
     finally:
         if harfbuzz is unset:
@@ -88,7 +100,8 @@ def memo_fp_str(original):
 
 
 def _install_fp_str() -> None:
-    from reportlab.lib import rl_accel
+    with _lazy_patterns():
+        from reportlab.lib import rl_accel
 
     original = rl_accel.fp_str
     if getattr(original, "__name__", "") != "_py_fp_str":

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from pydantic import BaseModel
 
 from .errors import Problem
+from .lazyre import compiling_lazily
 
 if TYPE_CHECKING:
     from .fonts import FontSet
@@ -53,11 +54,22 @@ class Run:
     href: str | None = None
 
 
+def _markdown_it():
+    """markdown-it-py's ``MarkdownIt``, imported on first use (start-up stays short).
+
+    Its modules compile ~45 regular expressions while being imported, most of
+    them for rules the "zero" preset leaves off (HTML blocks and tags,
+    entities, autolinks, typographic replacements): ~3 ms of every build. They
+    are compiled on first use instead (:mod:`briefing_pdf.lazyre`); the few
+    the emphasis and link rules use compile then, the rest never."""
+    with compiling_lazily(lambda _pattern: False, callers=("markdown_it.", "mdurl.")):
+        from markdown_it import MarkdownIt
+    return MarkdownIt
+
+
 @lru_cache(maxsize=1)
 def _parser():
-    from markdown_it import MarkdownIt  # imported on first use: keeps start-up short
-
-    md = MarkdownIt("zero").enable(["emphasis", "link"])
+    md = _markdown_it()("zero").enable(["emphasis", "link"])
     md.validateLink = lambda url: True  # we check schemes ourselves, with a clear error
     return md
 
@@ -352,7 +364,7 @@ def _checking_parser():
     """A second parser like :func:`_parser` whose emphasis and link rules record
     where each mark stands, so unmatched ones can be reported at their position.
     (The layout's parser stays unwrapped: this costs nothing when typesetting.)"""
-    from markdown_it import MarkdownIt
+    MarkdownIt = _markdown_it()
     from markdown_it.rules_inline import emphasis
     from markdown_it.rules_inline.link import link as link_rule
 

@@ -183,6 +183,36 @@ def test_cheap_cjk_test_agrees_with_the_classes(text):
     assert document.split_lang(text) == _split_lang_reference(text, big)
 
 
+def test_classification_by_code_point_agrees_with_the_classes_everywhere():
+    """Every code point: the document's script of a character and the line
+    breaker's is_cjk give exactly what the regex classes they replace matched."""
+    import re
+
+    from briefing_pdf import document, hyphenate
+
+    classes = {script: re.compile(f"[{spec}]") for script, spec in
+               ((0, document._CJK_PUNCT), (1, document._HAN), (2, document._KANA), (3, document._HANGUL))}
+    breaker = re.compile(hyphenate._CJK_CLASS)
+    specs = document._CJK_PUNCT + document._HAN + document._KANA + document._HANGUL + hyphenate._CJK_CLASS[1:-1]
+    edges = {ord(ch) + d for ch in specs if ch != "-" for d in (-1, 0, 1)}  # every range's ends and neighbours
+    for code in sorted(edges | set(range(0, 0x110000, 7))):
+        ch = chr(code)
+        expected = next((script for script, cls in classes.items() if cls.match(ch)), None)
+        assert document._script(ch) == expected, hex(code)
+        assert hyphenate.is_cjk(ch) == bool(breaker.match(ch)), hex(code)
+
+
+@pytest.mark.parametrize("text", ["東京 大阪", "東京\u00a0 大阪 x", "東京 „x“ 大阪", "  東京  ", "東京 ", "a 한 b 한",
+                                  "東京\u3000大阪", "東京。 大阪", "x東京y", "東\u201e京", "：", "： 東", "東 ：",
+                                  "\U00020001 \U00031350 ff", "ｦ ﾟ", "\u1100 \u1200 \u11ff"])
+def test_split_lang_agrees_with_the_run_regex(text):
+    import re
+
+    from briefing_pdf import document
+
+    assert document.split_lang(text) == _split_lang_reference(text, re.compile(document._CJK))
+
+
 def _split_lang_reference(text, big):
     """split_lang as it was: the run regex over every non-ASCII text."""
     import re
@@ -194,7 +224,9 @@ def _split_lang_reference(text, big):
     run = re.compile(f"{document._CJK}+(?:[ \u00a0]+{document._CJK}+)*")
     out, pos = [], 0
     for m in run.finditer(text):
-        lang = document.script_lang(m.group())
+        run_text = m.group()
+        lang = next((lang for lang, spec in (("ko", document._HANGUL), ("ja", document._KANA),
+                                             ("zh", document._HAN)) if re.search(f"[{spec}]", run_text)), None)
         if lang is None:
             continue
         if m.start() > pos:
@@ -206,14 +238,20 @@ def _split_lang_reference(text, big):
     return out or [(text, None)]
 
 
-def test_a_text_without_cjk_compiles_no_cjk_class():
+def test_no_cjk_class_is_compiled_for_latin_or_cjk_text():
+    """The CJK classes (tens of thousands of code points, ~6 ms to compile) are
+    never compiled: characters are classified by code point, Latin and CJK text alike."""
     import subprocess
     import sys
 
-    code = ("from briefing_pdf import document, hyphenate\n"
+    code = ("import re\n"
+            "from briefing_pdf import document, hyphenate\n"
             "print(document.split_lang('Grüße „aus“ Köln'), document.script_lang('Köln'),"
             " hyphenate.break_points('„Lieferketten“')[0])\n"
-            "print(document._cjk_patterns.cache_info().misses, hyphenate._cjk_re.cache_info().misses)\n")
+            "print(document.split_lang('Seoul (서울 특별시) und 東京'), hyphenate.break_points('(王文涛)')[0])\n"
+            "cached = list(getattr(re, '_cache', {})) + list(getattr(re, '_cache2', {}))\n"
+            "print(sum('\\u4e00' in str(key) for key in cached))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.splitlines()[1] == "0 0"
+    assert "'ko'" in out.stdout.splitlines()[1] and "'zh'" in out.stdout.splitlines()[1]
+    assert out.stdout.splitlines()[2] == "0"

@@ -242,3 +242,73 @@ def test_yaml_reader_check_is_lazy_and_still_rejects_control_characters(tmp_path
     lazy, message = out.stdout.splitlines()[:2]
     assert lazy == "True"
     assert "unacceptable character #x0007" in message
+
+
+def test_markdown_it_regexes_are_lazy_and_parsing_is_unchanged():
+    """markdown-it's import-time patterns are compiled on first use: the rules the
+    "zero" preset leaves off never compile theirs, and parsing gives what the
+    library itself gives with eagerly compiled patterns (a fresh process)."""
+    code = (
+        "import sys\n"
+        "from briefing_pdf import text\n"
+        "from briefing_pdf.lazyre import LazyPattern\n"
+        "para = 'Ein **fetter** Text mit [Link](https://bücher.example/ä?x=1) und *kursiv* – 12 % & <b>'\n"
+        "ours = [(r.text, r.bold, r.italic, r.href) for r in text.parse_inline(para)]\n"
+        "marks = text.unclosed_marks('x **y [a](b')\n"
+        "html_block = sys.modules['markdown_it.rules_block.html_block']\n"
+        "from markdown_it.common import html_re\n"
+        "print(type(html_re.HTML_TAG_RE).__name__, html_re.HTML_TAG_RE._compiled is None)\n"
+        "print(all(isinstance(p, LazyPattern) for p, _end, _term in html_block.HTML_SEQUENCES))\n"
+        "print(repr((ours, marks)))\n")
+    eager = (
+        "from markdown_it import MarkdownIt\n"
+        "from briefing_pdf import text\n"
+        "para = 'Ein **fetter** Text mit [Link](https://bücher.example/ä?x=1) und *kursiv* – 12 % & <b>'\n"
+        "print(repr(([(r.text, r.bold, r.italic, r.href) for r in text.parse_inline(para)], "
+        "text.unclosed_marks('x **y [a](b'))))\n")
+    lazy_out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    eager_out = subprocess.run([sys.executable, "-c", eager], capture_output=True, text=True, timeout=60)
+    assert lazy_out.returncode == 0 and eager_out.returncode == 0, lazy_out.stderr[-2000:] + eager_out.stderr[-2000:]
+    kind, flags, result = lazy_out.stdout.splitlines()
+    assert (kind, flags) == ("LazyPattern True", "True")
+    assert result == eager_out.stdout.strip()
+    assert "https://xn--bcher-kva.example/%C3%A4?x=1" in result  # through mdurl and punycode (lazy patterns)
+
+
+def test_lazy_pattern_used_inside_its_block_compiles_for_real():
+    import re
+
+    from briefing_pdf.lazyre import LazyPattern, compiling_lazily
+
+    with compiling_lazily(lambda p: p == "a+b", callers=("no.such.module",)):
+        lazy = re.compile("a+b")
+        other = re.compile("c+d")
+        assert isinstance(lazy, LazyPattern) and not isinstance(other, LazyPattern)
+        assert lazy.search("xaab").group() == "aab"  # used while the stand-in is still installed
+    assert isinstance(lazy._compiled, re.Pattern)
+    assert not isinstance(re.compile("a+b"), LazyPattern)
+
+
+def test_idle_reportlab_module_patterns_are_lazy_and_still_work():
+    """The patterns of modules ReportLab imports but a build does not use compile on
+    first use; used anyway (the HTML parser, ReportLab's date class) they work."""
+    code = (
+        "import sys, briefing_pdf.render\n"
+        "from briefing_pdf.lazyre import LazyPattern\n"
+        "from briefing_pdf.rlstart import _IDLE_MODULES\n"
+        "idle = [v for n, m in list(sys.modules.items()) if m is not None and n.startswith(_IDLE_MODULES)\n"
+        "        for v in vars(m).values() if isinstance(v, LazyPattern)]\n"
+        "print(len(idle), all(p._compiled is None for p in idle))\n"
+        "from html.parser import HTMLParser\n"
+        "class P(HTMLParser):\n"
+        "    seen = []\n"
+        "    def handle_starttag(self, tag, attrs): self.seen.append((tag, attrs))\n"
+        "    def handle_data(self, data): self.seen.append(data)\n"
+        "p = P(); p.feed('<a href=\"x&amp;y\">T&auml;st</a><!-- c -->'); p.close()\n"
+        "from reportlab.lib.normalDate import NormalDate\n"
+        "print(p.seen, NormalDate('2026-11-30').formatUS())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    count, parsed = out.stdout.splitlines()
+    assert int(count.split()[0]) >= 15 and count.split()[1] == "True"
+    assert parsed == "[('a', [('href', 'x&y')]), 'Täst'] 11/30/26"

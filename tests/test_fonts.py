@@ -196,7 +196,8 @@ def test_cached_face_subsets_like_reportlab_s_own(tmp_path, monkeypatch, name):
         assert isinstance(face.hmetrics, GlyphMetrics) and len(face.hmetrics) == len(own.hmetrics)
         assert face.makeSubset(subset) == own.makeSubset(subset), attempt
         assert face.charWidths == own.charWidths and face.charToGlyph == own.charToGlyph
-        assert face._ttf_data == path.read_bytes()
+        assert face._ttf_data[:] == path.read_bytes()  # (the large shipped CJK font: a read-only mapping)
+        assert type(face._ttf_data).__name__ == ("mmap" if attempt == "warm" and name.endswith(".ttc") else "bytes")
     entry, = tmp_path.glob("ttf-*")  # the second round came from the disk cache ...
     assert entry.stat().st_size < path.stat().st_size / 2  # ... which does not repeat the font's bytes
 
@@ -244,3 +245,62 @@ def test_pending_face_loads_the_same_face_as_a_parse(tmp_path, monkeypatch):
     entry, = tmp_path.glob("ttf-*")
     entry.write_bytes(entry.read_bytes()[:-50])  # a damaged entry: parsed again, never an error
     assert _cached_ttfont("Tbroken", path).face.charWidths == parsed.charWidths
+
+
+def test_a_cjk_face_keeps_compact_maps_that_answer_like_reportlab_s_dicts(tmp_path, monkeypatch):
+    """The CJK face's charToGlyph and charWidths are runs and a sparse table
+    (they unpickle in microseconds instead of ~5 ms); every lookup ReportLab and
+    kerning make gives what the parsed dicts give. A Latin face keeps its dicts."""
+    import pickle
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from briefing_pdf.fonts import RunMap, SparseWidths, _cached_ttfont
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    path = shipped_font_dir() / "wqy-microhei.ttc"
+    own = TTFontFace(str(path))
+    _cached_ttfont("Tcold", path)
+    face = _cached_ttfont("Twarm", path).face.load()  # from the disk cache
+    cmap, widths = face.charToGlyph, face.charWidths
+    assert isinstance(cmap, RunMap) and isinstance(widths, SparseWidths)
+    assert len(pickle.dumps((cmap, widths))) < len(pickle.dumps((own.charToGlyph, own.charWidths))) / 5
+    assert len(cmap) == len(own.charToGlyph) and set(cmap) == set(own.charToGlyph)
+    for code in sorted(set(own.charToGlyph) | set(range(0, 0x30000, 5)) | {-1, 0x110000}):
+        assert (code in cmap) == (code in own.charToGlyph), code
+        assert cmap.get(code) == own.charToGlyph.get(code), code
+        assert widths.get(code, -7.0) == own.charWidths.get(code, -7.0), code
+        if code in own.charToGlyph:
+            assert cmap[code] == own.charToGlyph[code] and widths[code] == own.charWidths[code]
+    with pytest.raises(KeyError):
+        cmap[0x10FFFF]
+    _cached_ttfont("Tlatin0", shipped_font_dir() / "NotoSerif-Regular.ttf")
+    latin = _cached_ttfont("Tlatin", shipped_font_dir() / "NotoSerif-Regular.ttf").face.load()
+    assert type(latin.charToGlyph) is dict and type(latin.charWidths) is dict
+
+
+def test_a_large_character_map_is_a_code_set_that_answers_like_the_frozenset(tmp_path, monkeypatch):
+    """The CJK font's map loads as runs (CodeSet), a Latin font's as a frozenset;
+    membership, issuperset and the font set's choices are those of the full set,
+    also with the CJK font as a main face (needed_fallbacks intersects the maps)."""
+    from briefing_pdf.fonts import CodeSet, FontFile, FontSet, _parse_cmap, check_font
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    cjk_path = shipped_font_dir() / "wqy-microhei.ttc"
+    full = _parse_cmap(cjk_path)
+    for attempt in ("cold", "warm"):
+        codes = check_font(cjk_path, "b.brand.yaml")
+        assert isinstance(codes, CodeSet) and len(codes) == len(full) and set(codes) == full, attempt
+        for code in sorted(full | set(range(0, 0x30000, 3)) | {-1, 0x110000}):
+            assert (code in codes) == (code in full), code
+        assert codes.issuperset(map(ord, "中文 東京")) and not codes.issuperset(map(ord, "中\U0001F600"))
+        check_font.__globals__["_inspect"].cache_clear()  # the second round reads the disk cache
+    latin = check_font(shipped_font_dir() / "NotoSans-Regular.ttf", "b.brand.yaml")
+    assert type(latin) is frozenset
+    cjk = FontFile(cjk_path, "CJK", check_font(cjk_path, "b.brand.yaml"))
+    sans = FontFile(shipped_font_dir() / "NotoSans-Regular.ttf", "Sans", latin)
+    as_main = FontSet({"regular": cjk, "heading": sans}, [sans])
+    text = "中 Ā ŉ ḿ"
+    unshared = {ord(c) for c in text} - (full & latin)  # what the frozensets gave
+    assert as_main.needed_fallbacks(text) == ([sans] if any(code in latin for code in unshared) else [])
+    assert as_main.font_for("中", "regular") is None and as_main.covered("中") and not as_main.covered("\U0001F600")

@@ -114,6 +114,30 @@ def test_kerned_width_and_extended_pairs(fontset):
     assert kerning.kern_sum(cyr, name) == full[cyr]
 
 
+def test_table_parts_split_the_table_and_load_when_a_text_needs_them(fontset):
+    """The basic, core and extended parts together are the font's table; a font
+    starts with the basic pairs and gets a part once a text has a letter of it,
+    so every kern measured is the full table's."""
+    path = FONTS / "NotoSerif-Bold.ttf"
+    full = kerning.build_table(path)
+    parts = kerning._split_table(path, 0)
+    assert sum(map(len, parts)) == len(full) and {**parts[0], **parts[1], **parts[2]} == full
+    assert len(parts[kerning.BASIC]) < len(full) / 5
+    name = fontset.name("bold")
+    for state in (kerning._TABLES, kerning._PARTS):
+        state.pop(name, None)
+    kerning._COMPLETE.discard(name)
+    text = "Tor „Tür“"
+    assert kerning.kern_sum(text, name) == pytest.approx(sum(full.get(a + b, 0) for a, b in zip(text, text[1:])))
+    assert kerning.kern_sum(text, name) != 0
+    assert kerning._PARTS[name] == {kerning.BASIC}
+    core = next(p for p in parts[kerning.CORE] if not p.isascii() and p[1].isascii())
+    assert kerning.kern_sum(core, name) == full[core]
+    assert kerning._PARTS[name] == {kerning.BASIC, kerning.CORE}
+    cyr = next(p for p in parts[kerning.EXTENDED] if "\u0410" <= p[0] <= "\u044f")
+    assert kerning.kern_sum(cyr, name) == full[cyr] and name in kerning._COMPLETE
+
+
 # ----------------------------------------------------------- glyph positions
 
 

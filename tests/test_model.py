@@ -222,3 +222,20 @@ def test_issue_list_extends_and_overrides_the_brand_list():
 
     merged = house_hyphenation(["Deep-Seek", "OpenAI", "Mistral"], ["deepseek", "Zusammen-arbeit"])
     assert merged == ("deepseek", "OpenAI", "Mistral", "Zusammen-arbeit")
+
+
+def test_empty_defaults_are_fresh_and_building_the_models_tokenizes_nothing():
+    """List and dict defaults come from small Python factories: each model gets its
+    own empty value, and building the models never parses a builtin's text
+    signature (whose tokenizer compiles a large regex on first use)."""
+    import subprocess
+    import sys
+
+    a, b = Issue.model_validate(issue()), Issue.model_validate(issue())
+    a.topics.append("x")  # (no validation on append: only the identity matters)
+    assert b.topics == [] and Brand.model_validate({"name": "N"}).labels == {}
+    assert all(f.default_factory not in (list, dict) for model in (Issue, Brand, Article, Topic)
+               for f in model.model_fields.values())
+    code = "import tokenize, briefing_pdf.model\nprint(tokenize._compile.cache_info().misses)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "0", out.stderr[-2000:]
