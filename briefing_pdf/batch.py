@@ -77,17 +77,6 @@ class Result:
     previews: list[Path] = field(default_factory=list)
     kind: str = "content"  # of a failure: "content" (exit 1) or "usage" (exit 2)
     warnings: list[Problem] = field(default_factory=list)
-    #: From a pool worker: the word plans it computed (see wordstore), for the parent to keep.
-    words: dict = field(default_factory=dict, repr=False)
-
-
-def _in_worker(source: Path, output: Path, *args) -> Result:
-    """``build_one`` in a pool worker: the result also carries the words it measured."""
-    from . import wordstore
-
-    result = build_one(source, output, *args)
-    result.words = wordstore.fresh()
-    return result
 
 
 def build_one(source: Path, output: Path, brand: Path | None = None, png_dpi: int | None = None,
@@ -203,18 +192,14 @@ def build_many(jobs: list[tuple[Path, Path]], brand: Path | None, workers: int,
     else:
         from concurrent.futures import as_completed
 
-        from . import wordstore
-
         langs = languages(src for src, _ in jobs)
         with _pool(min(workers, len(jobs)), langs, bool(png_dpi)) as pool:
-            futures = {pool.submit(_in_worker, src, out, brand, png_dpi, debug, standard, strict): i
+            futures = {pool.submit(build_one, src, out, brand, png_dpi, debug, standard, strict): i
                        for i, (src, out) in enumerate(jobs)}
             for future in as_completed(futures):
                 i = futures[future]
                 try:
                     results[i] = future.result()
-                    wordstore.adopt(results[i].words)
-                    results[i].words = {}
                 except Exception as exc:  # a worker died (out of memory, killed)
                     src, out = jobs[i]
                     results[i] = Result(src, out, False, problems=[Problem(

@@ -29,7 +29,10 @@ file means computing the words again, never an error, and
 ``BRIEFING_PDF_NO_CACHE`` turns it off with the other caches.
 
 The store is off unless a caller enables it (the CLI does); the library and
-the test suite compute every word themselves. It keeps the plans the last
+the test suite compute every word themselves. A folder build with several
+workers loads it before they fork, but what the workers measure is not sent
+back: that cost a 24-issue batch ~50 ms (~3 %) for the benefit of a later
+run only, and a CI runner rarely keeps its cache anyway. It keeps the plans the last
 builds used, newest first, up to :data:`CAPACITY` plans: loading costs about
 0.5 ms per thousand plans, computing them 15-35 ms per thousand. What it
 buys is measured in docs/performance.md: a rebuild of an issue is ~10 %
@@ -276,47 +279,10 @@ def font_ok(name: str) -> bool:
     return _STORE is not None and _STORE.font_ok(name)
 
 
-_SENT: Dict[tuple, int] = {}  # group -> how many of its live plans fresh() has looked at
-
-
-def _live(importing: bool = False) -> Dict[tuple, Group]:
-    """The in-memory plan memo (empty when layout never ran and ``importing`` is false)."""
-    if importing:
-        from . import kpparagraph  # noqa: F401
+def _live() -> Dict[tuple, Group]:
+    """The in-memory plan memo (empty when layout never ran in this process)."""
     kp = sys.modules.get("briefing_pdf.kpparagraph")
     return kp._PLANS if kp is not None else {}
-
-
-def fresh() -> Dict[tuple, Group]:
-    """The plans this process computed since the last call and the store lacks.
-
-    A folder build's workers send these back with each result (~0.2 ms), so
-    that the parent can keep them: a worker's memory ends with the pool.
-    New plans are appended to the memo's dicts, so only the tail is read."""
-    if _STORE is None:
-        return {}
-    out: Dict[tuple, Group] = {}
-    for gkey, plans in _live().items():
-        seen = _SENT.get(gkey, 0)
-        if seen > len(plans):  # the memo was cleared meanwhile
-            seen = 0
-        if seen == len(plans):
-            continue
-        stored = _STORE.group(gkey)
-        new = {k: p for k, p in list(plans.items())[seen:] if k not in stored}
-        _SENT[gkey] = len(plans)
-        if new:
-            out[gkey] = new
-    return out
-
-
-def adopt(words: Dict[tuple, Group]) -> None:
-    """Take plans a worker computed into this process's memo (for :func:`save`)."""
-    if _STORE is None or not words:
-        return
-    live = _live(importing=True)
-    for gkey, plans in words.items():
-        live.setdefault(gkey, {}).update(plans)
 
 
 def save(live: Optional[Dict[tuple, Group]] = None) -> bool:
