@@ -65,3 +65,25 @@ def cached(key: str, build: Callable[[], T], dumps: Callable[[T], bytes],
         except Exception:
             pass
     return value
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Atomically replace ``path`` with ``data``; a failure (or an interrupt)
+    leaves the old file and no temporary one. Never raises ``OSError``."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

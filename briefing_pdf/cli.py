@@ -22,7 +22,11 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from .errors import BriefingError, Problem, one_line
+from . import dccache
+
+dccache.install()  # first: the dataclasses of everything imported below compile from the cache
+
+from .errors import BriefingError, Problem, one_line  # noqa: E402
 
 state = {"debug": False}
 

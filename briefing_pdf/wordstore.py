@@ -46,7 +46,6 @@ import gc
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, Dict, Optional, Tuple
 
@@ -153,7 +152,9 @@ class WordStore:
             blob = marshal.dumps(data)
         except ValueError:  # a settings value marshal cannot write (a custom caller's object)
             return False
-        written = _write(path, blob)
+        from .cache import write_file
+
+        written = write_file(path, blob)
         if written:
             _prune(path)
         return written
@@ -222,28 +223,6 @@ def _pyphen_version() -> str:
     except ImportError:  # pragma: no cover - a required dependency
         return ""
     return str(getattr(pyphen, "VERSION", ""))
-
-
-def _write(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path``; a failure (or an interrupt) leaves the old
-    file and no temporary one."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        tmp = None
-        return True
-    except OSError:
-        return False
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 _STORE: Optional[WordStore] = None
