@@ -81,6 +81,32 @@ def test_generated_methods_are_the_ones_compiling_gives(tmp_path, monkeypatch):
         dccache.uninstall()
 
 
+def test_forward_references_compile_to_the_same_code(tmp_path, monkeypatch):
+    import typing
+
+    monkeypatch.setenv("BRIEFING_PDF_CACHE", str(tmp_path))
+    texts = ["int", "list[dict[str, 'Point']]", "typing.Optional[Sequence[int]]", "(*Ts,)[0]"]
+
+    def codes() -> list:
+        out = []
+        for text in texts:
+            c = typing.ForwardRef(text).__forward_code__
+            out.append((c.co_code, c.co_consts, c.co_names, c.co_flags, c.co_filename))
+        return out
+
+    dccache.uninstall()
+    plain = codes()
+    monkeypatch.setattr(dccache, "_path", None)
+    assert dccache.install()
+    try:
+        assert codes() == plain and codes() == plain  # compiled by the hook, then from its memo
+        assert all("eval\0" + t in dccache._code for t in texts)
+        with pytest.raises(SyntaxError):
+            typing.ForwardRef("not an expression(")
+    finally:
+        dccache.uninstall()
+
+
 def _run(code: str, cache) -> subprocess.CompletedProcess:
     env = dict(os.environ, BRIEFING_PDF_CACHE=str(cache))
     env.pop("BRIEFING_PDF_NO_CACHE", None)
@@ -98,7 +124,7 @@ PROBE = textwrap.dedent('''
     assert d.install()
     import dataclasses
     exec(%r, {})
-    from briefing_pdf.model import Issue  # pydantic's and our own dataclasses too
+    from briefing_pdf.model import Issue  # pydantic's and our own dataclasses, typed dicts' annotations
     print(len(compiled))
 ''') % DEFINE
 
