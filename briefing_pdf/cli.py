@@ -330,7 +330,15 @@ def main(finish_fast: bool = False) -> None:
 
 
 def console() -> None:
-    """The ``briefing-pdf`` console script."""
+    """The ``briefing-pdf`` console script.
+
+    Its process validates only briefing-pdf's own models, so pydantic need
+    not look for plugins: that search reads the entry points of every
+    installed distribution (~2-3 ms of each one-shot build in a development
+    environment, less in a lean one). ``PYDANTIC_DISABLE_PLUGINS`` set by the
+    caller (``PYDANTIC_DISABLE_PLUGINS=`` turns plugins back on) is kept.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     main(finish_fast=True)
 
 

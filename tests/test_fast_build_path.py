@@ -312,3 +312,25 @@ def test_idle_reportlab_module_patterns_are_lazy_and_still_work():
     count, parsed = out.stdout.splitlines()
     assert int(count.split()[0]) >= 15 and count.split()[1] == "True"
     assert parsed == "[('a', [('href', 'x&y')]), 'Täst'] 11/30/26"
+
+
+@pytest.mark.parametrize("preset", [None, ""])
+def test_console_script_skips_pydantic_s_plugin_search_unless_told_otherwise(tmp_path, preset):
+    """The console script's process never searches the installed distributions
+    for pydantic plugins; a PYDANTIC_DISABLE_PLUGINS the caller sets (even
+    empty, which turns plugins on) is kept."""
+    script = ("import atexit, os, sys\n"
+              "def report():\n"
+              "    from pydantic.plugin import _loader\n"
+              "    print(repr(os.environ.get('PYDANTIC_DISABLE_PLUGINS')), _loader._plugins is None)\n"
+              "atexit.register(report)\n"
+              f"sys.argv = ['briefing-pdf', 'build', {str(SMALL)!r}, '-o', {str(tmp_path / 'x.pdf')!r}]\n"
+              "from briefing_pdf import cli; cli.console()\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines()[-1] == ("'__all__' True" if preset is None else "'' False")
+    assert (tmp_path / "x.pdf").is_file()
