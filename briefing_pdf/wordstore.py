@@ -72,6 +72,7 @@ class WordStore:
         self._groups: Optional[Dict[tuple, Group]] = None
         self._fonts: Dict[str, Fingerprint] = {}   # font name -> fingerprint when stored
         self._font_ok: Dict[str, bool] = {}
+        self._file: Optional[Path] = None
 
     # -- reading ------------------------------------------------------------
     def group(self, key: tuple) -> Group:
@@ -89,7 +90,11 @@ class WordStore:
         return ok
 
     def _path(self) -> Optional[Path]:
-        return None if self.folder is None else self.folder / f"words-{_code_key()}.marshal"
+        if self.folder is None:
+            return None
+        if self._file is None:
+            self._file = self.folder / f"words-{_code_key()}.marshal"
+        return self._file
 
     def _load(self) -> Dict[tuple, Group]:
         path = self._path()
