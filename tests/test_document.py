@@ -3,11 +3,10 @@ languages. It must work without ReportLab, so these tests never build a PDF."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from freshproc import fresh_python
 
 from briefing_pdf.document import Node, Text, build_document, inline, plain, script_lang, split_lang
 from briefing_pdf.ties import NBSP
@@ -27,8 +26,8 @@ def test_document_module_imports_no_reportlab():
         "assert doc.find(type='TOC') is not None\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'reportlab'))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == "[]", out.stdout
+    stdout = fresh_python(code, cwd=ROOT)
+    assert stdout.strip() == "[]", stdout
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -241,9 +240,6 @@ def _split_lang_reference(text, big):
 def test_no_cjk_class_is_compiled_for_latin_or_cjk_text():
     """The CJK classes (tens of thousands of code points, ~6 ms to compile) are
     never compiled: characters are classified by code point, Latin and CJK text alike."""
-    import subprocess
-    import sys
-
     code = ("import re\n"
             "from briefing_pdf import document, hyphenate\n"
             "print(document.split_lang('Grüße „aus“ Köln'), document.script_lang('Köln'),"
@@ -251,7 +247,6 @@ def test_no_cjk_class_is_compiled_for_latin_or_cjk_text():
             "print(document.split_lang('Seoul (서울 특별시) und 東京'), hyphenate.break_points('(王文涛)')[0])\n"
             "cached = list(getattr(re, '_cache', {})) + list(getattr(re, '_cache2', {}))\n"
             "print(sum('\\u4e00' in str(key) for key in cached))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert "'ko'" in out.stdout.splitlines()[1] and "'zh'" in out.stdout.splitlines()[1]
-    assert out.stdout.splitlines()[2] == "0"
+    stdout = fresh_python(code, timeout=60)
+    assert "'ko'" in stdout.splitlines()[1] and "'zh'" in stdout.splitlines()[1]
+    assert stdout.splitlines()[2] == "0"

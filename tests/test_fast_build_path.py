@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from freshproc import fresh_python
 
 from briefing_pdf.cli import _fast_build_args
 
@@ -151,8 +152,7 @@ def test_memoised_fp_str_formats_exactly_like_reportlab():
 def test_warm_up_state_is_frozen_out_of_the_cyclic_collector():
     code = ("import gc, briefing_pdf.batch as b; before = gc.get_freeze_count(); b.warm(('de',)); "
             "print(before, gc.get_freeze_count())")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    before, after = map(int, out.stdout.split())
+    before, after = map(int, fresh_python(code).split())
     assert before == 0 and after > 10000
 
 
@@ -175,9 +175,8 @@ def test_reportlab_imports_without_harfbuzz_and_leaves_it_importable():
     code = ("import sys, briefing_pdf.render; from reportlab.pdfbase import ttfonts; "
             "print(ttfonts.uharfbuzz is None, 'uharfbuzz' in sys.modules); "
             "import uharfbuzz; print(uharfbuzz.__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["True", "False", "uharfbuzz"]
+    stdout = fresh_python(code, timeout=120)
+    assert stdout.split() == ["True", "False", "uharfbuzz"]
 
 
 def test_reportlab_cjkwrap_regex_is_lazy_and_matches_like_the_real_one():
@@ -186,9 +185,8 @@ def test_reportlab_cjkwrap_regex_is_lazy_and_matches_like_the_real_one():
             "real = re.compile(*textsplit.rx._args); text = 'Lieferketten 中文東京 한국어 end'; "
             "print(isinstance(textsplit.rx, LazyPattern), textsplit.rx.sub(r'\\1\\0 ', text) == real.sub(r'\\1\\0 ', text), "
             "textsplit.rx.pattern == real.pattern)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["True", "True", "True"]
+    stdout = fresh_python(code, timeout=120)
+    assert stdout.split() == ["True", "True", "True"]
 
 
 @pytest.mark.parametrize("extra, code", [([], 0), (["--pdf-standard", "bogus"], 2)])
@@ -307,9 +305,8 @@ def test_idle_reportlab_module_patterns_are_lazy_and_still_work():
         "p = P(); p.feed('<a href=\"x&amp;y\">T&auml;st</a><!-- c -->'); p.close()\n"
         "from reportlab.lib.normalDate import NormalDate\n"
         "print(p.seen, NormalDate('2026-11-30').formatUS())\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr[-2000:]
-    count, parsed = out.stdout.splitlines()
+    stdout = fresh_python(code, timeout=60)
+    count, parsed = stdout.splitlines()
     assert int(count.split()[0]) >= 15 and count.split()[1] == "True"
     assert parsed == "[('a', [('href', 'x&y')]), 'Täst'] 11/30/26"
 

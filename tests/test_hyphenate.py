@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from freshproc import fresh_python
 
 from briefing_pdf.hyphenate import (EXPLICIT, HYPHEN, NOHYPHEN, URLCHAR, Hyphenator,
                                     break_points, get_hyphenator)
@@ -221,16 +222,12 @@ def test_flat_trie_holds_every_pattern_and_every_prefix():
 
 def test_only_the_languages_used_are_loaded():
     """A German issue's build never loads the English patterns (and vice versa)."""
-    import subprocess
-    import sys
-
     issue = Path(__file__).parent.parent / "issues" / "de-2026-11-lieferketten.yaml"
     code = ("import sys, tempfile, pathlib; from briefing_pdf import hyphenate, pipeline; "
             "out = pathlib.Path(tempfile.mkdtemp()) / 'x.pdf'; "
             f"pipeline.build({str(issue)!r}, out); print(sorted(hyphenate._PYPHEN))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.split() == ["['de_DE']"]
+    stdout = fresh_python(code, timeout=180)
+    assert stdout.split() == ["['de_DE']"]
 
 
 # --------------------------------------------------------------------------- names, foreign words
