@@ -26,6 +26,13 @@ briefing-pdf sets all text unshaped (our fonts are registered with
 imported here, ``import uharfbuzz`` fails for ReportLab alone, as if it were
 not installed; afterwards the module is importable as usual.
 
+**Pillow.** ``reportlab.lib.utils`` imports ``PIL.Image`` at import
+(~7-10 ms: Pillow's C core, its EXIF and TIFF tag tables), but a build only
+needs it for a raster logo. :func:`_defer_pil_image` puts a lazy module in
+its place first (the standard library's ``importlib.util.LazyLoader``): the
+real module runs on the first attribute anyone reads, a PNG logo's
+``Image.open`` say, and is then the same module it would have been.
+
 **Number formatting.** Without ReportLab's C accelerator, ``fp_str`` (every
 coordinate, colour and text origin of a page) is pure Python and about a
 tenth of a warm build; the same few thousand values recur. :func:`memo_fp_str`
@@ -113,6 +120,26 @@ def _install_fp_str() -> None:
             module.fp_str = fast
 
 
+def _defer_pil_image() -> None:
+    """Make ``PIL.Image`` a lazily executed module, unless it is imported already."""
+    if "PIL.Image" in sys.modules:
+        return
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("PIL.Image")
+    except ImportError:  # no Pillow: ReportLab's own import says so
+        return
+    if spec is None or not hasattr(spec.loader, "exec_module"):
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["PIL.Image"] = module
+    spec.loader.exec_module(module)
+    setattr(sys.modules["PIL"], "Image", module)
+
+
+_defer_pil_image()
 _install_fp_str()
 if "reportlab.platypus.paragraph" not in sys.modules:
     _import_paragraph()

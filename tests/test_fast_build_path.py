@@ -331,3 +331,29 @@ def test_console_script_skips_pydantic_s_plugin_search_unless_told_otherwise(tmp
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.splitlines()[-1] == ("'__all__' True" if preset is None else "'' False")
     assert (tmp_path / "x.pdf").is_file()
+
+
+def test_pillow_image_module_runs_only_when_a_build_needs_it(tmp_path):
+    """ReportLab imports PIL.Image at once; ours is lazy until something reads it.
+    A PNG logo (which does need it) gives the same PDF as with Pillow loaded first."""
+    probe = ("import sys, briefing_pdf.render\n"
+             "print(type(sys.modules['PIL.Image']).__name__, 'PIL._imaging' in sys.modules)\n")
+    assert fresh_python(probe).split() == ["_LazyModule", "False"]
+
+    from PIL import Image
+
+    Image.new("RGB", (500, 100), (20, 60, 120)).save(tmp_path / "logo.png")
+    (tmp_path / "png.brand.yaml").write_text(
+        "name: PNG House\nlogo: logo.png\nlogo_alt: PNG House\n"
+        "imprint:\n  publisher: {name: PNG House, address: [1 Pixel Lane, Leeds]}\n", encoding="utf-8")
+    issue = SMALL.read_text(encoding="utf-8")
+    (tmp_path / "issue.yaml").write_text("brand: png.brand.yaml\n" + issue, encoding="utf-8")
+    build = ("import sys\n{first}\nfrom briefing_pdf.pipeline import build\n"
+             "build({src!r}, {out!r})\n"
+             "print(type(sys.modules['PIL.Image']).__name__)\n")
+    lazy = fresh_python(build.format(first="", src=str(tmp_path / "issue.yaml"), out=str(tmp_path / "lazy.pdf")))
+    eager = fresh_python(build.format(first="import PIL.Image", src=str(tmp_path / "issue.yaml"),
+                                      out=str(tmp_path / "eager.pdf")))
+    assert lazy.split()[-1] == eager.split()[-1] == "module"  # the logo made it run
+    assert (tmp_path / "lazy.pdf").read_bytes() == (tmp_path / "eager.pdf").read_bytes()
+    assert b"/Subtype /Image" in (tmp_path / "lazy.pdf").read_bytes()
