@@ -110,19 +110,20 @@ def test_fast_path_fails_like_typer(tmp_path, extra):
 
 
 def test_reportlab_uri_regex_is_lazy_and_matches_like_the_real_one():
-    import re
-
-    import briefing_pdf.render  # noqa: F401  (imports reportlab.platypus through rlstart)
-    from reportlab.platypus import paragraph
-
-    from briefing_pdf.rlstart import LazyPattern
-
-    assert isinstance(paragraph.uri_pat, LazyPattern)
-    real = re.compile(*paragraph.uri_pat._args)
-    for uri in ("https://example.com/a/b", "ftp://user@10.0.0.1:21/x", "not a uri", "http://bücher.de/"):
-        assert bool(paragraph.uri_pat.match(uri)) == bool(real.match(uri))
-    assert paragraph._uri_split_pairs("https://example.com/a/b")[0] == ("https://example.com/a/", "b")
-    assert re.compile("x").pattern == "x"  # re.compile itself is the real one again
+    """In a fresh process, as a build starts: another test that imports
+    reportlab.platypus directly first would get the eager pattern."""
+    code = (
+        "import re\n"
+        "import briefing_pdf.render  # imports reportlab.platypus through rlstart\n"
+        "from reportlab.platypus import paragraph\n"
+        "from briefing_pdf.rlstart import LazyPattern\n"
+        "print(isinstance(paragraph.uri_pat, LazyPattern))\n"
+        "real = re.compile(*paragraph.uri_pat._args)\n"
+        "uris = ('https://example.com/a/b', 'ftp://user@10.0.0.1:21/x', 'not a uri', 'http://bücher.de/')\n"
+        "print(all(bool(paragraph.uri_pat.match(u)) == bool(real.match(u)) for u in uris))\n"
+        "print(paragraph._uri_split_pairs('https://example.com/a/b')[0] == ('https://example.com/a/', 'b'))\n"
+        "print(re.compile('x').pattern == 'x')  # re.compile itself is the real one again\n")
+    assert fresh_python(code).split() == ["True"] * 4
 
 
 def test_memoised_fp_str_formats_exactly_like_reportlab():
