@@ -54,16 +54,10 @@ def cached(key: str, build: Callable[[], T], dumps: Callable[[T], bytes],
         pass
     value = build()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{key}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(dumps(value))
-        os.replace(tmp, target)
-    except Exception:
-        try:
-            os.unlink(tmp)  # type: ignore[possibly-undefined]
-        except Exception:
-            pass
+        data = dumps(value)
+    except Exception:  # noqa: BLE001 - a value that cannot be stored is still the value
+        return value
+    write_file(target, data)
     return value
 
 
